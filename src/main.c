@@ -1,0 +1,7 @@
+/* main.c: placeholder until written */
+int main(void);
+int
+main(void)
+{
+	return 0;
+}
