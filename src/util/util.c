@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "util/util.h"
 
@@ -422,4 +423,83 @@ utf8_is_clean_text(const char *s, size_t len)
 		p += n + 1;
 	}
 	return true;
+}
+
+/* Width of one character at p (n bytes); a bad byte counts as one column. */
+static size_t
+char_width(const char *p, size_t *n)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t len;
+	int w;
+
+	memset(&st, 0, sizeof st);
+	len = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+		*n = 1;
+		return 1;
+	}
+	*n = len;
+	w = wcwidth(wc);
+	return w < 0 ? 1 : (size_t)w;
+}
+
+size_t
+text_width(const char *s)
+{
+	size_t w = 0, n;
+
+	while (*s != '\0') {
+		w += char_width(s, &n);
+		s += n;
+	}
+	return w;
+}
+
+static void
+wrap_line(const char *s, size_t len, size_t width, struct strlist *out)
+{
+	const char *end = s + len;
+
+	while (s < end) {
+		const char *p = s, *brk = NULL;
+		size_t w = 0, n;
+
+		while (p < end) {
+			size_t cw = char_width(p, &n);
+
+			if (w + cw > width && p > s)
+				break;
+			if (*p == ' ')
+				brk = p;
+			w += cw;
+			p += n;
+		}
+		if (p < end && brk != NULL && brk > s)
+			p = brk; /* break at the last space */
+		strlist_take(out, xstrndup(s, (size_t)(p - s)));
+		while (p < end && *p == ' ')
+			p++;
+		s = p;
+	}
+}
+
+void
+text_wrap(const char *s, size_t width, struct strlist *out)
+{
+	if (width < 8)
+		width = 8;
+	for (;;) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - s) : strlen(s);
+
+		if (len == 0)
+			strlist_add(out, "");
+		else
+			wrap_line(s, len, width, out);
+		if (nl == NULL || nl[1] == '\0')
+			break;
+		s = nl + 1;
+	}
 }

@@ -15,6 +15,15 @@
 #define _(s) gettext(s)
 #else
 #define _(s) (s)
+/* Columns a UTF-8 string takes on a terminal (wide CJK characters count 2). */
+size_t text_width(const char *s);
+/*
+ * Breaks s into lines of at most width columns, at spaces where it can and
+ * between characters where it must (CJK text has no spaces). Existing line
+ * breaks are kept. Appends the lines to out.
+ */
+void text_wrap(const char *s, size_t width, struct strlist *out);
+
 #endif
 #define N_(s) (s)
 
@@ -81,5 +90,14 @@ bool str_contains_folded(const char *haystack, const char *needle);
 size_t str_distance(const char *, const char *);
 /* True when s is valid UTF-8 with no NUL and no C0 control other than \t \n \r. */
 bool utf8_is_clean_text(const char *s, size_t len);
+
+/* Columns a UTF-8 string takes on a terminal (wide CJK characters count 2). */
+size_t text_width(const char *s);
+/*
+ * Breaks s into lines of at most width columns, at spaces where it can and
+ * between characters where it must (CJK text has no spaces). Existing line
+ * breaks are kept. Appends the lines to out.
+ */
+void text_wrap(const char *s, size_t width, struct strlist *out);
 
 #endif
