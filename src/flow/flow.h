@@ -150,7 +150,7 @@ struct flow_node {
 	struct flow_edge otherwise; /* "else:": it failed, or did not verify */
 	struct flow_edge decline;   /* the user said no (defaults to else) */
 
-	/* say, goto (after return) */
+	/* say */
 	struct flow_edge next;
 
 	/* end */
@@ -247,6 +247,11 @@ void catalog_load_dirs(struct catalog *, const struct strlist *dirs, struct diag
 void catalog_add(struct catalog *, struct flow *);
 const struct flow *catalog_find(const struct catalog *, const char *id);
 void catalog_free(struct catalog *);
+/*
+ * catalog_load_dirs only loads; this runs flow_validate on every flow with
+ * the catalogue, so goto targets are checked. Returns the number of errors.
+ */
+size_t catalog_validate(const struct catalog *, struct diags *);
 
 /*
  * Validation: references (nodes, probes, fixes, facts, flows), reachability,
@@ -255,7 +260,10 @@ void catalog_free(struct catalog *);
  */
 size_t flow_validate(const struct flow *, const struct catalog *, struct diags *);
 
-/* One hit of the error index. */
+/*
+ * One hit of the error index. catalog_why fills hits with the longest (most
+ * specific) matches first and returns how many there are in all.
+ */
 struct flow_why_hit {
 	const struct flow *flow;
 	const struct flow_error *error;
