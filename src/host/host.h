@@ -33,6 +33,12 @@ struct host_result {
 	size_t err_len;
 	char *message;   /* what went wrong, for the user; owned; NULL when OK */
 	long elapsed_ms;
+	/*
+	 * Some bytes beyond the limit were dropped. A command that overflows
+	 * still ran to its end, so its status stays OK (exit_code is real); a
+	 * file read beyond max is HOST_TOO_BIG.
+	 */
+	bool truncated;
 };
 
 struct host_run_opts {
@@ -57,11 +63,18 @@ struct host {
 	void *priv;
 };
 
+/* The one live host; never freed. */
 struct host *host_live(void);
+/*
+ * Each call overwrites *result (free it with host_result_free), always leaves
+ * out and err as strings (maybe empty), sets message whenever status is not
+ * OK, and returns 0 when status is HOST_OK, else -1. A command that ran and
+ * exited non-zero is HOST_OK: look at exit_code.
+ */
 int host_read_file(struct host *, const char *path, size_t max, struct host_result *);
 int host_run(struct host *, const char *const *argv, const struct host_run_opts *,
     struct host_result *);
-int host_stat(struct host *, const char *path, char *kind);
+int host_stat(struct host *, const char *path, char *kind); /* kind may be NULL */
 void host_result_free(struct host_result *);
 const char *host_status_name(enum host_status);
 

@@ -33,7 +33,7 @@ struct param_def {
 	const char *def;       /* default value, NULL for none */
 	const char *help;      /* translatable (N_) */
 	const char *const *choices; /* PARAM_ENUM: NULL-terminated */
-	long min, max;         /* PARAM_INT */
+	long min, max;         /* PARAM_INT; both 0: no bounds */
 };
 
 struct outcome_def {
@@ -110,12 +110,27 @@ char *param_check(const struct param_def *, const char *value);
  */
 char *params_resolve(const struct param_def *defs, const struct params *given, struct params *out);
 
-/* Runs a probe: resolves parameters, applies the timeout, catches internal failures as "error". */
+/*
+ * Runs a probe: resolves parameters, applies the timeout, catches internal
+ * failures as "error". Overwrites *result; free it with probe_result_free.
+ */
 void probe_run(const struct probe_entry *, const struct params *given, struct host *,
     struct probe_result *);
 
 /* Splits a PARAM_ARGV string into words (quotes and backslashes, no expansion). NULL on error. */
 char **argv_split(const char *s, char **cause);
 void argv_free(char **argv);
+/* The words quoted for a POSIX shell, so a person can copy and paste them. Owned. */
+char *argv_quote(const char *const *argv);
+
+/*
+ * One line of a file or of a command's output made fit for evidence and
+ * reports: invalid UTF-8 and control characters (but tab) become '?', and
+ * it is cut at a character boundary after at most max bytes, marked "...".
+ */
+char *probe_clean_line(const char *s, size_t len, size_t max);
+/* Adds the last max_lines lines of buf to out, cleaned, each after prefix. */
+void probe_tail_lines(struct strlist *out, const char *prefix, const char *buf, size_t len,
+    size_t max_lines);
 
 #endif
