@@ -1,1 +1,549 @@
-/* placeholder until written */
+/*
+ * cli-run.c: the plain front end. Walks a flow in text: questions are read
+ * from stdin as numbers (so it works in a pipe), from an answers file, or not
+ * at all (--auto: probes only). Exit status says how the walk ended.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "cli/cli.h"
+#include "engine/engine.h"
+#include "fix/fix.h"
+#include "host/host.h"
+#include "probe/probe.h"
+#include "util/util.h"
+
+/* Stops allowed in one walk: an answers file that loops must not run for ever. */
+#define RUN_MAX_STOPS 1000
+
+struct answers {
+	struct strlist keys;
+	struct strlist values;
+};
+
+struct run {
+	struct engine *engine;
+	struct host *host;
+	struct answers answers;
+	const char *answers_path;
+	bool have_answers;
+	bool auto_mode;
+	bool dry_run;
+	bool interactive; /* stdin is a terminal */
+	const char *last_source;
+	FILE *out;
+};
+
+/* Reads an answers file: one YAML mapping of node id (or flow:node) to a scalar answer. */
+static int
+answers_load(struct answers *a, const char *path)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	FILE *fp = NULL;
+	int depth = 0, rc = -1, done = 0;
+	char *key = NULL;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, _("vmtriage: cannot open answers file %s: %s\n"), path,
+		    strerror(errno));
+		return -1;
+	}
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, fp);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			fprintf(stderr, "%s:%zu:%zu: %s\n", path, parser.problem_mark.line + 1,
+			    parser.problem_mark.column + 1,
+			    parser.problem != NULL ? parser.problem : _("YAML error"));
+			goto out;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > 1)
+				goto bad;
+			break;
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_ALIAS_EVENT:
+			goto bad;
+		case YAML_SCALAR_EVENT:
+			if (depth != 1)
+				goto bad;
+			if (key == NULL)
+				key = xstrdup((const char *)ev.data.scalar.value);
+			else {
+				strlist_take(&a->keys, key);
+				strlist_add(&a->values, (const char *)ev.data.scalar.value);
+				key = NULL;
+			}
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		continue;
+	bad:
+		fprintf(stderr, _("%s:%zu:%zu: an answers file is one mapping of node id to answer\n"),
+		    path, ev.start_mark.line + 1, ev.start_mark.column + 1);
+		yaml_event_delete(&ev);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(key);
+	yaml_parser_delete(&parser);
+	fclose(fp);
+	return rc;
+}
+
+static const char *
+answers_get(const struct answers *a, const struct flow *f, const struct flow_node *n)
+{
+	char *qualified = xasprintf("%s:%s", f->id, n->id);
+	const char *found = NULL;
+
+	for (size_t i = 0; i < a->keys.n && found == NULL; i++)
+		if (strcmp(a->keys.v[i], qualified) == 0)
+			found = a->values.v[i];
+	for (size_t i = 0; i < a->keys.n && found == NULL; i++)
+		if (strcmp(a->keys.v[i], n->id) == 0)
+			found = a->values.v[i];
+	free(qualified);
+	return found;
+}
+
+/* Prints text indented and wrapped to 78 columns, keeping the flow's own line breaks. */
+static void
+print_indented(FILE *out, const char *indent, const char *text)
+{
+	struct strlist lines = STRLIST_INIT;
+
+	if (text[0] == '\0')
+		return;
+	text_wrap(text, 78 - strlen(indent), &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		fprintf(out, "%s%s\n", lines.v[i][0] != '\0' ? indent : "", lines.v[i]);
+	strlist_free(&lines);
+}
+
+static void
+print_events(struct run *r)
+{
+	struct engine_event *ev = NULL;
+	size_t n = engine_take_events(r->engine, &ev);
+
+	for (size_t i = 0; i < n; i++) {
+		switch (ev[i].kind) {
+		case EV_AUTO_ANSWER:
+			fprintf(r->out, _("  (answered from what is already known: %s)\n"),
+			    ev[i].detail != NULL ? ev[i].detail : "");
+			break;
+		case EV_GOTO:
+			fprintf(r->out, _("  (continuing in flow '%s')\n"),
+			    ev[i].detail != NULL ? ev[i].detail : "");
+			break;
+		case EV_RETURN:
+			fprintf(r->out, _("  (back in flow '%s')\n"), engine_flow(r->engine)->id);
+			break;
+		default:
+			break;
+		}
+	}
+	engine_events_free(ev, n);
+}
+
+static void
+print_header(struct run *r, const struct flow_node *n)
+{
+	const char *title = cli_text(&n->title);
+
+	fputc('\n', r->out);
+	if (title[0] != '\0')
+		fprintf(r->out, "== %s ==\n", title);
+	print_indented(r->out, "", cli_text(&n->text));
+	/* The source once per section, not on every step. */
+	if (n->source != NULL && !str_eq(n->source, r->last_source)) {
+		fprintf(r->out, _("  [source: %s]\n"), n->source);
+		r->last_source = n->source;
+	}
+}
+
+/* Reads one line from stdin; NULL at end of input. */
+static char *
+read_line(struct run *r, const char *prompt)
+{
+	static char buf[1024];
+
+	fputs(prompt, r->out);
+	fflush(r->out);
+	if (fgets(buf, sizeof buf, stdin) == NULL)
+		return NULL;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (!r->interactive)
+		fprintf(r->out, "%s\n", buf); /* echo, so a transcript reads well */
+	return buf;
+}
+
+enum step_result { STEP_NEXT, STEP_STOP, STEP_QUIT };
+
+static enum step_result
+step_ask(struct run *r, const struct flow_node *n)
+{
+	const struct engine_choice *choices = NULL;
+	size_t nchoices = engine_choices(r->engine, &choices);
+	const char *answer = NULL;
+
+	print_header(r, n);
+	for (size_t i = 0; i < nchoices; i++)
+		fprintf(r->out, "  %zu. %s\n", i + 1, cli_text(&choices[i].choice->text));
+	if (r->have_answers && (answer = answers_get(&r->answers, engine_flow(r->engine), n))) {
+		fprintf(r->out, _("> %s (from %s)\n"), answer, r->answers_path);
+		if (engine_answer_text(r->engine, answer) != 0) {
+			fprintf(stderr, _("vmtriage: %s: '%s' is not a choice of step '%s'\n"),
+			    r->answers_path, answer, n->id);
+			return STEP_STOP;
+		}
+		return STEP_NEXT;
+	}
+	if (r->auto_mode || r->have_answers) {
+		fprintf(r->out, _("Stopped: step '%s' is a question only you can answer.\n"), n->id);
+		if (r->have_answers)
+			fprintf(r->out, _("Add an answer for '%s' to %s.\n"), n->id, r->answers_path);
+		return STEP_STOP;
+	}
+	for (;;) {
+		char *line = read_line(r, engine_can_back(r->engine) ?
+		    _("Choice (number, b back, q quit): ") : _("Choice (number, q quit): "));
+
+		if (line == NULL) {
+			fprintf(r->out, _("\nStopped: input ended at step '%s'.\n"), n->id);
+			return STEP_STOP;
+		}
+		if (strcmp(line, "q") == 0)
+			return STEP_QUIT;
+		if (strcmp(line, "b") == 0 && engine_can_back(r->engine)) {
+			engine_back(r->engine);
+			return STEP_NEXT;
+		}
+		if (line[0] != '\0' && engine_answer_text(r->engine, line) == 0)
+			return STEP_NEXT;
+		fprintf(r->out, _("Please type a number from 1 to %zu.\n"), nchoices);
+		if (!r->interactive)
+			return STEP_STOP;
+	}
+}
+
+static void
+print_probe_result(struct run *r, const struct probe_result *res)
+{
+	fprintf(r->out, _("  result: %s"), res->outcome != NULL ? res->outcome : "?");
+	if (res->summary != NULL)
+		fprintf(r->out, " - %s", res->summary);
+	fprintf(r->out, _(" (%ld ms)\n"), res->elapsed_ms);
+	for (size_t i = 0; i < res->evidence.n; i++)
+		fprintf(r->out, "    | %s\n", res->evidence.v[i]);
+}
+
+static enum step_result
+step_check(struct run *r, const struct flow_node *n)
+{
+	const char *answer = NULL, *missing = NULL;
+	const struct params *params;
+	const struct probe_entry *pe;
+	struct probe_result res = { 0 };
+
+	print_header(r, n);
+	if (r->have_answers && (answer = answers_get(&r->answers, engine_flow(r->engine), n))) {
+		fprintf(r->out, _("  result: %s (from %s; probe '%s' not run)\n"), answer,
+		    r->answers_path, n->probe);
+		if (engine_probe_outcome(r->engine, answer) != 0) {
+			fprintf(stderr, _("vmtriage: %s: '%s' is not an outcome step '%s' handles\n"),
+			    r->answers_path, answer, n->id);
+			return STEP_STOP;
+		}
+		return STEP_NEXT;
+	}
+	if ((pe = probe_find(n->probe)) == NULL) {
+		fprintf(stderr, _("vmtriage: no probe is called '%s'\n"), n->probe);
+		return STEP_STOP;
+	}
+	params = engine_params(r->engine, &missing);
+	if (missing != NULL)
+		fprintf(r->out, _("  (fact '%s' is not known; the probe gets an empty value)\n"),
+		    missing);
+	fprintf(r->out, _("  looking: probe %s ...\n"), pe->name);
+	fflush(r->out);
+	probe_run(pe, params, r->host, &res);
+	print_probe_result(r, &res);
+	engine_probe_done(r->engine, &res);
+	probe_result_free(&res);
+	return STEP_NEXT;
+}
+
+static enum step_result
+step_fix(struct run *r, const struct flow_node *n)
+{
+	const char *answer = NULL, *missing = NULL;
+	const struct params *params;
+	const struct fix_entry *fe;
+	struct fix_plan plan = { 0 };
+	struct fix_report report = { 0 };
+	struct strlist lines = STRLIST_INIT;
+	char *cause = NULL;
+	enum step_result result = STEP_NEXT;
+	bool run_it = false;
+
+	print_header(r, n);
+	if ((fe = fix_find(n->fix)) == NULL) {
+		fprintf(stderr, _("vmtriage: no fix is called '%s'\n"), n->fix);
+		return STEP_STOP;
+	}
+	params = engine_params(r->engine, &missing);
+	if (fix_make_plan(fe, params, &plan, &cause) != 0) {
+		fprintf(r->out, _("  This fix cannot be planned here: %s\n"), cause);
+		free(cause);
+		engine_fix_done(r->engine, ENGINE_FIX_FAILED);
+		return STEP_NEXT;
+	}
+	fix_plan_render(&plan, &lines);
+	fprintf(r->out, _("  The fix '%s' would do this:\n"), fe->name);
+	for (size_t i = 0; i < lines.n; i++)
+		fprintf(r->out, "    %s\n", lines.v[i]);
+
+	if (r->have_answers && (answer = answers_get(&r->answers, engine_flow(r->engine), n))) {
+		fprintf(r->out, _("> %s (from %s)\n"), answer, r->answers_path);
+		if (strcmp(answer, "ok") == 0)
+			engine_fix_done(r->engine, ENGINE_FIX_OK);
+		else if (strcmp(answer, "failed") == 0)
+			engine_fix_done(r->engine, ENGINE_FIX_FAILED);
+		else if (strcmp(answer, "decline") == 0)
+			engine_fix_done(r->engine, ENGINE_FIX_DECLINED);
+		else if (strcmp(answer, "run") == 0)
+			run_it = true;
+		else {
+			fprintf(stderr, _("vmtriage: %s: a fix step takes ok, failed, decline or run, not '%s'\n"),
+			    r->answers_path, answer);
+			result = STEP_STOP;
+		}
+	} else if (r->auto_mode || r->have_answers) {
+		fprintf(r->out, _("Stopped: --auto never runs a fix. To apply it: vmtriage run %s --from %s\n"),
+		    engine_flow(r->engine)->id, n->id);
+		result = STEP_STOP;
+	} else {
+		for (;;) {
+			char *line = read_line(r, _("Run it? (y yes, n no, b back, q quit): "));
+
+			if (line == NULL) {
+				fprintf(r->out, _("\nStopped: input ended at step '%s'.\n"), n->id);
+				result = STEP_STOP;
+				break;
+			}
+			if (strcmp(line, "y") == 0 || strcmp(line, "yes") == 0) {
+				run_it = true;
+				break;
+			}
+			if (strcmp(line, "n") == 0 || strcmp(line, "no") == 0) {
+				engine_fix_done(r->engine, ENGINE_FIX_DECLINED);
+				break;
+			}
+			if (strcmp(line, "b") == 0 && engine_can_back(r->engine)) {
+				engine_back(r->engine);
+				break;
+			}
+			if (strcmp(line, "q") == 0) {
+				result = STEP_QUIT;
+				break;
+			}
+			if (!r->interactive) {
+				result = STEP_STOP;
+				break;
+			}
+		}
+	}
+	if (run_it) {
+		fix_run(&plan, r->host, r->dry_run, &report);
+		for (size_t i = 0; i < report.log.n; i++)
+			fprintf(r->out, "    | %s\n", report.log.v[i]);
+		fprintf(r->out, _("  fix: %s\n"), fix_status_name(report.status));
+		if (report.verify.outcome != NULL) {
+			fprintf(r->out, _("  verification:\n"));
+			print_probe_result(r, &report.verify);
+		}
+		if (report.status == FIX_DRY_RUN) {
+			fprintf(r->out, _("Stopped: --dry-run shows the plan and runs nothing.\n"));
+			result = STEP_STOP;
+		} else
+			engine_fix_done(r->engine, report.status == FIX_APPLIED ? ENGINE_FIX_OK :
+			    ENGINE_FIX_FAILED);
+		fix_report_free(&report);
+	}
+	strlist_free(&lines);
+	fix_plan_free(&plan);
+	return result;
+}
+
+/* "  - item", wrapped with its continuation lines under the text. */
+static void
+print_item(FILE *out, const char *text)
+{
+	struct strlist lines = STRLIST_INIT;
+
+	text_wrap(text, 74, &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		fprintf(out, "%s%s\n", i == 0 ? "  - " : "    ", lines.v[i]);
+	strlist_free(&lines);
+}
+
+static int
+show_end(struct run *r, const struct flow_node *n)
+{
+	const char *verdicts[] = {
+		[VERDICT_NONE] = "",
+		[VERDICT_SOLVED] = N_("Solved"),
+		[VERDICT_HEALTHY] = N_("Nothing wrong found"),
+		[VERDICT_CAUSE] = N_("Cause found"),
+		[VERDICT_ESCALATE] = N_("Needs help beyond this tool"),
+	};
+	const char *cause = cli_text(&n->cause), *title = cli_text(&n->title);
+
+	fprintf(r->out, "\n== %s ==\n", _(verdicts[n->verdict]));
+	if (title[0] != '\0')
+		fprintf(r->out, "%s\n", title);
+	if (cause[0] != '\0')
+		fprintf(r->out, _("Cause: %s\n"), cause);
+	print_indented(r->out, "", cli_text(&n->text));
+	if (n->nsteps > 0) {
+		fprintf(r->out, _("What to do next:\n"));
+		for (size_t i = 0; i < n->nsteps; i++)
+			print_item(r->out, cli_text(&n->steps[i]));
+	}
+	if (n->nattach > 0) {
+		fprintf(r->out, _("When you ask for help, attach:\n"));
+		for (size_t i = 0; i < n->nattach; i++)
+			print_item(r->out, cli_text(&n->attach[i]));
+	}
+	if (n->source != NULL)
+		fprintf(r->out, _("  [source: %s]\n"), n->source);
+	return n->verdict == VERDICT_SOLVED || n->verdict == VERDICT_HEALTHY ? EXIT_DONE :
+	    EXIT_CAUSE;
+}
+
+static int
+walk(struct run *r)
+{
+	for (int stops = 0; stops < RUN_MAX_STOPS; stops++) {
+		const struct flow_node *n;
+		enum step_result sr = STEP_NEXT;
+
+		print_events(r);
+		n = engine_node(r->engine);
+		switch (engine_state(r->engine)) {
+		case ENGINE_ASK:
+			sr = step_ask(r, n);
+			break;
+		case ENGINE_CHECK:
+			sr = step_check(r, n);
+			break;
+		case ENGINE_FIX:
+			sr = step_fix(r, n);
+			break;
+		case ENGINE_SAY:
+			print_header(r, n);
+			engine_continue(r->engine);
+			break;
+		case ENGINE_END:
+			return show_end(r, n);
+		case ENGINE_BROKEN:
+			fprintf(stderr, _("vmtriage: the walk cannot go on: %s\n"),
+			    engine_error(r->engine));
+			return EXIT_SOFTWARE;
+		}
+		if (sr == STEP_STOP)
+			return EXIT_STOPPED;
+		if (sr == STEP_QUIT) {
+			fprintf(r->out, _("Quit at step '%s'.\n"), n->id);
+			return EXIT_STOPPED;
+		}
+	}
+	fprintf(stderr, _("vmtriage: stopped after %d steps: the answers go round in a loop\n"),
+	    RUN_MAX_STOPS);
+	return EXIT_STOPPED;
+}
+
+int
+cli_run(int argc, char **argv)
+{
+	struct catalog cat = { 0 };
+	struct run r = { 0 };
+	struct facts facts = FACTS_INIT;
+	const struct flow *flow = NULL;
+	const struct flow_node *from = NULL;
+	const char *flow_arg = NULL, *from_arg = NULL;
+	char *extra[1];
+	int status = EXIT_USAGE;
+
+	r.out = stdout;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--auto") == 0)
+			r.auto_mode = true;
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			r.dry_run = true;
+		else if (strcmp(argv[i], "--answers") == 0 && i + 1 < argc)
+			r.answers_path = argv[++i];
+		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			from_arg = argv[++i];
+		else if (argv[i][0] == '-' || flow_arg != NULL) {
+			fprintf(stderr, _("usage: vmtriage run FLOW [--answers FILE | --auto] [--from NODE] [--dry-run]\n"));
+			return EXIT_USAGE;
+		} else
+			flow_arg = argv[i];
+	}
+	if (flow_arg == NULL || (r.auto_mode && r.answers_path != NULL)) {
+		fprintf(stderr, _("usage: vmtriage run FLOW [--answers FILE | --auto] [--from NODE] [--dry-run]\n"));
+		return EXIT_USAGE;
+	}
+	if (r.answers_path != NULL) {
+		if (answers_load(&r.answers, r.answers_path) != 0)
+			return EXIT_USAGE;
+		r.have_answers = true;
+	}
+	extra[0] = (char *)flow_arg;
+	if (cli_load_catalog(&cat, extra, strchr(flow_arg, '/') != NULL ||
+	    str_has_suffix(flow_arg, ".yaml") ? 1 : 0, false, stderr) > 0) {
+		status = EXIT_DATAERR;
+		goto out;
+	}
+	if ((flow = cli_resolve_flow(&cat, flow_arg, &status)) == NULL)
+		goto out;
+	if (from_arg != NULL && (from = flow_node_find(flow, from_arg)) == NULL) {
+		fprintf(stderr, _("vmtriage: flow '%s' has no step '%s'\n"), flow->id, from_arg);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	r.interactive = isatty(STDIN_FILENO);
+	r.host = host_live();
+	facts_detect_host(&facts);
+	r.engine = engine_new(&cat, flow, from, &facts);
+	fprintf(r.out, "# %s\n", cli_text(&flow->title));
+	if (flow->summary.en != NULL)
+		print_indented(r.out, "", cli_text(&flow->summary));
+	status = walk(&r);
+	engine_free(r.engine);
+out:
+	facts_free(&facts);
+	strlist_free(&r.answers.keys);
+	strlist_free(&r.answers.values);
+	catalog_free(&cat);
+	return status;
+}

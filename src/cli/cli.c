@@ -1,1 +1,359 @@
-/* placeholder until written */
+/*
+ * cli.c: what the subcommands share (the catalogue, the user's language, the
+ * usage text) and the small subcommands: list, check, why, and the
+ * interactive entry without arguments.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/util.h"
+
+struct cli_global cli_global;
+
+/* Paths of flows that had errors, so run/graph can refuse them and others can skip them. */
+static struct strlist broken_paths = STRLIST_INIT;
+
+void
+cli_usage(FILE *fp)
+{
+	fputs(_("Usage: vmtriage [--lang LANG] [COMMAND [ARGS...]]\n"
+		"Gets virtual machines working again: walks you from a symptom to its cause,\n"
+		"looking at the machine as it goes, and offers fixes that show what they run.\n"
+		"\n"
+		"Without a command, starts the interactive wizard.\n"
+		"\n"
+		"Commands:\n"
+		"  list                      the problems vmtriage knows, by group\n"
+		"  run FLOW [OPTIONS]        walk a flow (id or .yaml path) in plain text\n"
+		"      --answers FILE        take answers from FILE (node-id: answer)\n"
+		"      --auto                run probes only; never ask, never fix\n"
+		"      --from NODE           start at NODE instead of the flow's start\n"
+		"      --dry-run             show fix plans, run nothing\n"
+		"  why \"ERROR TEXT\"          find the step that explains an error message\n"
+		"  check [FLOW...]           validate flows (all when none given)\n"
+		"  probe NAME [KEY=VALUE...] run one probe; --format yaml for scripts\n"
+		"  probe --list              every probe, its parameters and outcomes\n"
+		"  fix NAME [KEY=VALUE...]   show the plan a fix would run\n"
+		"  fix --list                every fix and its parameters\n"
+		"  graph FLOW                the flow as a Graphviz DOT graph\n"
+		"\n"
+		"Options:\n"
+		"  --lang LANG               language for messages and flows (zh_CN, de, es)\n"
+		"  --help, --version\n"
+		"\n"
+		"Exit status of run: 0 solved or healthy, 1 cause found or escalation,\n"
+		"2 usage error, 3 stopped before the end, 65 the flow has errors.\n"),
+	    fp);
+}
+
+const char *
+cli_lang(void)
+{
+	static char buf[32];
+	const char *vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *v = cli_global.lang;
+
+	for (size_t i = 0; v == NULL && i < nitems(vars); i++) {
+		const char *e = getenv(vars[i]);
+
+		if (e != NULL && e[0] != '\0')
+			v = e;
+	}
+	if (v == NULL)
+		return "en";
+	/* "zh_CN.UTF-8:en" -> "zh_CN"; "C" and "POSIX" mean English. */
+	snprintf(buf, sizeof buf, "%s", v);
+	buf[strcspn(buf, ":.@")] = '\0';
+	if (strcmp(buf, "C") == 0 || strcmp(buf, "POSIX") == 0 || buf[0] == '\0')
+		return "en";
+	return buf;
+}
+
+const char *
+cli_text(const struct flow_text *t)
+{
+	const char *s = flow_text_get(t, cli_lang());
+
+	return s != NULL ? s : "";
+}
+
+static bool
+path_listed(const struct strlist *sl, const char *path)
+{
+	for (size_t i = 0; i < sl->n; i++)
+		if (strcmp(sl->v[i], path) == 0)
+			return true;
+	return false;
+}
+
+bool
+cli_flow_is_broken(const struct flow *f)
+{
+	return path_listed(&broken_paths, f->path);
+}
+
+/*
+ * Run from the build tree (./vmtriage right after make), the program uses the
+ * flows of its source tree, so a newcomer need not install it first.
+ */
+static void
+use_source_flows(void)
+{
+	char exe[4096];
+	ssize_t n;
+
+	if (getenv("VMTRIAGE_FLOW_PATH") != NULL)
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	if (strrchr(exe, '/') != NULL)
+		*strrchr(exe, '/') = '\0';
+	if (strcmp(exe, BUILDDIR) == 0)
+		setenv("VMTRIAGE_FLOW_PATH", SRCFLOWDIR, 1);
+}
+
+size_t
+cli_load_catalog(struct catalog *cat, char **extra, int nextra, bool report_all, FILE *diag_out)
+{
+	struct diags d = DIAGS_INIT, shown = DIAGS_INIT;
+	struct strlist dirs = STRLIST_INIT, extra_paths = STRLIST_INIT;
+	size_t nerrors = 0;
+
+	/* Files named on the command line first: the first flow with an id wins. */
+	for (int i = 0; i < nextra; i++) {
+		struct flow *f = flow_load_file(extra[i], &d);
+
+		strlist_add(&extra_paths, extra[i]);
+		if (f == NULL)
+			continue;
+		/* Only command-line flows are in the catalogue yet. */
+		if (catalog_find(cat, f->id) != NULL) {
+			diag_add(&d, DIAG_ERROR, extra[i], 0, 0,
+			    _("flow id '%s' is also used by %s"), f->id,
+			    catalog_find(cat, f->id)->path);
+			flow_free(f);
+			continue;
+		}
+		catalog_add(cat, f);
+	}
+	use_source_flows();
+	catalog_default_dirs(&dirs);
+	catalog_load_dirs(cat, &dirs, &d);
+	for (size_t i = 0; i < cat->nflows; i++)
+		flow_validate(cat->flows[i], cat, &d);
+
+	for (size_t i = 0; i < d.n; i++) {
+		const struct diag *x = &d.v[i];
+
+		if (x->level == DIAG_ERROR && !path_listed(&broken_paths, x->file))
+			strlist_add(&broken_paths, x->file);
+		if (report_all || path_listed(&extra_paths, x->file)) {
+			diag_add(&shown, x->level, x->file, x->line, x->col, "%s", x->msg);
+			if (x->level == DIAG_ERROR)
+				nerrors++;
+		}
+	}
+	diags_sort(&shown);
+	diags_print(&shown, diag_out);
+	diags_free(&shown);
+	diags_free(&d);
+	strlist_free(&dirs);
+	strlist_free(&extra_paths);
+	return nerrors;
+}
+
+static bool
+looks_like_path(const char *arg)
+{
+	return strchr(arg, '/') != NULL || str_has_suffix(arg, ".yaml") ||
+	    str_has_suffix(arg, ".yml");
+}
+
+const struct flow *
+cli_resolve_flow(struct catalog *cat, const char *arg, int *status)
+{
+	const struct flow *f = NULL;
+
+	if (looks_like_path(arg)) {
+		for (size_t i = 0; i < cat->nflows; i++)
+			if (strcmp(cat->flows[i]->path, arg) == 0)
+				f = cat->flows[i];
+		if (f == NULL) {
+			/* It did not load; its problems were printed. */
+			*status = EXIT_DATAERR;
+			return NULL;
+		}
+	} else if ((f = catalog_find(cat, arg)) == NULL) {
+		fprintf(stderr, _("vmtriage: no flow is called '%s' (see: vmtriage list)\n"), arg);
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	if (cli_flow_is_broken(f)) {
+		fprintf(stderr, _("vmtriage: flow '%s' has errors; see: vmtriage check %s\n"),
+		    f->id, f->path);
+		*status = EXIT_DATAERR;
+		return NULL;
+	}
+	return f;
+}
+
+static int
+flow_cmp(const void *a, const void *b)
+{
+	const struct flow *x = *(const struct flow *const *)a, *y = *(const struct flow *const *)b;
+	int c = strcmp(x->group, y->group);
+
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+int
+cli_list(int argc, char **argv)
+{
+	struct catalog cat = { 0 };
+	const struct flow **sorted = NULL;
+	const char *group = NULL;
+
+	if (argc > 1) {
+		fprintf(stderr, _("usage: vmtriage list\n"));
+		return EXIT_USAGE;
+	}
+	(void)argv;
+	cli_load_catalog(&cat, NULL, 0, false, stderr);
+	sorted = xcalloc(cat.nflows + 1, sizeof *sorted);
+	memcpy(sorted, cat.flows, cat.nflows * sizeof *sorted);
+	qsort(sorted, cat.nflows, sizeof *sorted, flow_cmp);
+	for (size_t i = 0; i < cat.nflows; i++) {
+		const struct flow *f = sorted[i];
+		struct strbuf plat = STRBUF_INIT;
+
+		if (group == NULL || strcmp(group, f->group) != 0) {
+			group = f->group;
+			printf("%s%s:\n", i > 0 ? "\n" : "", group);
+		}
+		for (size_t p = 0; p < f->nplatforms; p++)
+			strbuf_addf(&plat, "%s%s", p > 0 ? "," : "", f->platforms[p]);
+		printf("  %-24s %s%s%s%s%s\n", f->id, cli_text(&f->title),
+		    plat.len > 0 ? " [" : "", plat.len > 0 ? plat.buf : "", plat.len > 0 ? "]" : "",
+		    cli_flow_is_broken(f) ? _(" (has errors)") : "");
+		strbuf_free(&plat);
+	}
+	if (cat.nflows == 0)
+		fprintf(stderr, _("vmtriage: no flows found (set VMTRIAGE_FLOW_PATH?)\n"));
+	free(sorted);
+	catalog_free(&cat);
+	return EXIT_DONE;
+}
+
+int
+cli_check(int argc, char **argv)
+{
+	struct catalog cat = { 0 };
+	size_t nerrors;
+	int quiet = 0, first = 1;
+
+	if (argc > 1 && (strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0)) {
+		quiet = 1;
+		first = 2;
+	}
+	nerrors = cli_load_catalog(&cat, argv + first, argc - first, argc == first, stderr);
+	if (!quiet) {
+		size_t n = argc > first ? (size_t)(argc - first) : cat.nflows;
+
+		fprintf(stderr, _("%zu flow file(s) checked, %zu error(s)\n"), n, nerrors);
+	}
+	catalog_free(&cat);
+	return nerrors > 0 ? EXIT_DATAERR : EXIT_DONE;
+}
+
+int
+cli_why(int argc, char **argv)
+{
+	struct catalog cat = { 0 };
+	struct flow_why_hit hits[32];
+	size_t n, shown;
+	struct strbuf msg = STRBUF_INIT;
+
+	if (argc < 2) {
+		fprintf(stderr, _("usage: vmtriage why \"ERROR TEXT\"\n"));
+		return EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++)
+		strbuf_addf(&msg, "%s%s", i > 1 ? " " : "", argv[i]);
+	cli_load_catalog(&cat, NULL, 0, false, stderr);
+	n = catalog_why(&cat, msg.buf, hits, nitems(hits));
+	shown = n < nitems(hits) ? n : nitems(hits);
+	if (n == 0)
+		printf(_("No flow knows this message. Try: vmtriage list\n"));
+	for (size_t i = 0; i < shown; i++) {
+		const struct flow_why_hit *h = &hits[i];
+		const char *what = h->node != NULL ? cli_text(&h->node->title) : "";
+
+		if (h->node != NULL && what[0] == '\0')
+			what = cli_text(&h->flow->title);
+		printf(_("%s: step '%s' (%s:%d)\n  %s\n  matched: \"%s\"\n  walk it: vmtriage run %s --from %s\n"),
+		    h->flow->id, h->error->node, h->flow->path, h->error->pos.line, what,
+		    h->error->match, h->flow->id, h->error->node);
+	}
+	strbuf_free(&msg);
+	catalog_free(&cat);
+	return n > 0 ? EXIT_DONE : EXIT_CAUSE;
+}
+
+int
+cli_wizard(void)
+{
+	struct catalog cat = { 0 };
+	const struct flow **sorted = NULL;
+	char line[256];
+	int status = EXIT_DONE;
+	size_t n = 0;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, _("vmtriage: the wizard needs a terminal. Without one, use:\n"
+				  "  vmtriage list            to see the problems it knows\n"
+				  "  vmtriage run FLOW        to walk one in plain text\n"));
+		return EXIT_USAGE;
+	}
+	cli_load_catalog(&cat, NULL, 0, false, stderr);
+	sorted = xcalloc(cat.nflows + 1, sizeof *sorted);
+	for (size_t i = 0; i < cat.nflows; i++)
+		if (!cli_flow_is_broken(cat.flows[i]))
+			sorted[n++] = cat.flows[i];
+	qsort(sorted, n, sizeof *sorted, flow_cmp);
+	if (n == 0) {
+		fprintf(stderr, _("vmtriage: no flows found (set VMTRIAGE_FLOW_PATH?)\n"));
+		status = EXIT_DATAERR;
+		goto out;
+	}
+	printf(_("What is wrong? Pick the problem closest to yours:\n"));
+	for (size_t i = 0; i < n; i++)
+		printf("  %2zu. [%s] %s\n", i + 1, sorted[i]->group, cli_text(&sorted[i]->title));
+	for (;;) {
+		char *end = NULL;
+		unsigned long k;
+
+		printf(_("Number (q to quit): "));
+		fflush(stdout);
+		if (fgets(line, sizeof line, stdin) == NULL || line[0] == 'q')
+			goto out;
+		k = strtoul(line, &end, 10);
+		if (end != line && k >= 1 && k <= n) {
+			char *args[] = { (char *)"run", (char *)sorted[k - 1]->id, NULL };
+
+			catalog_free(&cat);
+			free(sorted);
+			return cli_run(2, args);
+		}
+		printf(_("Please type a number from 1 to %zu.\n"), n);
+	}
+out:
+	free(sorted);
+	catalog_free(&cat);
+	return status;
+}

@@ -1,0 +1,60 @@
+/*
+ * cli.h: the plain front end and the subcommands. Each cli_* function takes
+ * the subcommand's own argc/argv (argv[0] is the subcommand name) and returns
+ * the process exit status.
+ */
+#ifndef VT_CLI_H
+#define VT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "flow/flow.h"
+
+/* Exit statuses, documented in vmtriage(1). */
+enum {
+	EXIT_DONE = 0,     /* solved or healthy; or the command did its job */
+	EXIT_CAUSE = 1,    /* ended at a cause not fixed, or an escalation */
+	EXIT_USAGE = 2,    /* bad command line */
+	EXIT_STOPPED = 3,  /* the walk stopped: a question --auto cannot answer, a fix it will not run, input ended */
+	EXIT_DATAERR = 65, /* a flow has errors (EX_DATAERR) */
+	EXIT_SOFTWARE = 70, /* the walk broke: a bug (EX_SOFTWARE) */
+};
+
+/* Options every subcommand understands. */
+struct cli_global {
+	const char *lang; /* --lang, else from the environment */
+};
+extern struct cli_global cli_global;
+
+/* The user's language for flow texts: --lang, LANGUAGE, LC_ALL, LC_MESSAGES, LANG. */
+const char *cli_lang(void);
+/* A flow text in the user's language. */
+const char *cli_text(const struct flow_text *);
+
+/*
+ * Loads the catalogue. extra are paths of flow files named on the command
+ * line; they win over flows with the same id. Problems are printed for the
+ * flows in only (or every flow when only_extra is false); returns the number
+ * of errors among them.
+ */
+size_t cli_load_catalog(struct catalog *, char **extra, int nextra, bool report_all,
+    FILE *diag_out);
+/* Finds FLOW by id or path; prints a message and returns NULL when absent. */
+const struct flow *cli_resolve_flow(struct catalog *, const char *arg, int *status);
+/* True when the flow (by path) got errors at load or validation. */
+bool cli_flow_is_broken(const struct flow *);
+
+int cli_list(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_why(int argc, char **argv);
+int cli_probe(int argc, char **argv);
+int cli_fix(int argc, char **argv);
+int cli_graph(int argc, char **argv);
+/* No arguments: the interactive wizard (plain for now). */
+int cli_wizard(void);
+
+void cli_usage(FILE *);
+
+#endif

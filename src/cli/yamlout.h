@@ -1,0 +1,21 @@
+/*
+ * yamlout.h: YAML output for scripts (`--format yaml`) through libyaml's
+ * emitter, so quoting and escaping are always right.
+ */
+#ifndef VT_YAMLOUT_H
+#define VT_YAMLOUT_H
+
+#include <stdio.h>
+
+struct yamlout;
+struct yamlout *yamlout_new(FILE *);
+void yamlout_map_begin(struct yamlout *);
+void yamlout_map_end(struct yamlout *);
+void yamlout_seq_begin(struct yamlout *);
+void yamlout_seq_end(struct yamlout *);
+void yamlout_scalar(struct yamlout *, const char *);
+void yamlout_pair(struct yamlout *, const char *key, const char *value);
+/* Ends the document and frees; returns 0, or -1 when the emitter failed. */
+int yamlout_finish(struct yamlout *);
+
+#endif
