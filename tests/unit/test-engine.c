@@ -18,6 +18,7 @@
 #include "flow/diag.h"
 #include "flow/flow.h"
 #include "probe/probe.h"
+#include "testutil.h"
 #include "util/util.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
@@ -351,7 +352,7 @@ walk_load(struct walk *w, const char *first, ...)
 	memset(w, 0, sizeof *w);
 	va_start(ap, first);
 	for (yaml = first; yaml != NULL; yaml = va_arg(ap, const char *)) {
-		f = flow_load_mem("test.yaml", yaml, strlen(yaml), &d);
+		f = load_yaml(yaml, &d);
 		if (f == NULL || d.nerrors > 0)
 			diags_print(&d, stderr);
 		assert_non_null(f);

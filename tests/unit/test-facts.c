@@ -241,33 +241,26 @@ test_template_next(void **state)
 static void
 test_expand(void **state)
 {
+	static const struct {
+		const char *tmpl, *want;
+	} cases[] = {
+	    {"/sys/class/net/{{ bridge }}/operstate", "/sys/class/net/mpqemubr0/operstate"},
+	    {"{{instance.primary.name}}-{{bridge}}", "primary-mpqemubr0"},
+	    {"plain text", "plain text"}, /* no template at all: a plain copy */
+	    {"", ""},
+	};
 	struct facts f = FACTS_INIT;
 	char *out = NULL, *missing = NULL;
 
 	(void)state;
 	facts_set(&f, "bridge", "mpqemubr0");
 	facts_set(&f, "instance.primary.name", "primary");
-
-	out = facts_expand(&f, "/sys/class/net/{{ bridge }}/operstate", &missing);
-	assert_string_equal(out, "/sys/class/net/mpqemubr0/operstate");
-	assert_null(missing);
-	free(out);
-
-	out = facts_expand(&f, "{{instance.primary.name}}-{{bridge}}", &missing);
-	assert_string_equal(out, "primary-mpqemubr0");
-	assert_null(missing);
-	free(out);
-
-	/* No template at all: a plain copy. */
-	out = facts_expand(&f, "plain text", &missing);
-	assert_string_equal(out, "plain text");
-	assert_null(missing);
-	free(out);
-
-	out = facts_expand(&f, "", &missing);
-	assert_string_equal(out, "");
-	free(out);
-
+	for (size_t i = 0; i < nitems(cases); i++) {
+		out = facts_expand(&f, cases[i].tmpl, &missing);
+		assert_string_equal(out, cases[i].want);
+		assert_null(missing);
+		free(out);
+	}
 	facts_free(&f);
 }
 

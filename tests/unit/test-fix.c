@@ -10,7 +10,6 @@
 
 #include <sys/stat.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,31 +17,7 @@
 
 #include "fix/fix.h"
 #include "host/host.h"
-
-static char tmpdir[] = "/tmp/vt-test-fix-XXXXXX";
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "testutil.h"
 
 static bool
 exists(const char *path)
@@ -50,31 +25,6 @@ exists(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0;
-}
-
-#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
-
-static void
-argv_is(char **argv, const char *const *want)
-{
-	size_t i;
-
-	for (i = 0; want[i] != NULL; i++) {
-		if (argv[i] == NULL)
-			fail_msg("word %zu missing, wanted '%s'", i, want[i]);
-		assert_string_equal(argv[i], want[i]);
-	}
-	assert_null(argv[i]);
-}
-
-static bool
-lines_have(const struct strlist *sl, const char *needle)
-{
-	for (size_t i = 0; i < sl->n; i++) {
-		if (strstr(sl->v[i], needle) != NULL)
-			return true;
-	}
-	return false;
 }
 
 static void
@@ -162,6 +112,27 @@ test_find_force_update(void **state)
 	fix_plan_free(&plan); /* twice is harmless */
 }
 
+/*
+ * What purge_network_cache plans on every system: stop the service (allowed
+ * to fail, as it may be stopped already), remove the cache, start it again,
+ * each step as root, and the image list as the proof. Renders it into lines.
+ */
+static void
+purge_plan(const char *os, const char *const *stop, const char *const *purge,
+    const char *const *start, struct fix_plan *plan, struct strlist *lines)
+{
+	plan_for("purge_network_cache", os, plan);
+	assert_int_equal(plan->nsteps, 3);
+	argv_is(plan->steps[0].argv, stop);
+	argv_is(plan->steps[1].argv, purge);
+	argv_is(plan->steps[2].argv, start);
+	for (size_t i = 0; i < 3; i++)
+		assert_true(plan->steps[i].privileged);
+	assert_true(plan->steps[0].may_fail);
+	verify_is_find(plan);
+	fix_plan_render(plan, lines);
+}
+
 static void
 test_purge_linux(void **state)
 {
@@ -169,23 +140,14 @@ test_purge_linux(void **state)
 	struct strlist lines = STRLIST_INIT;
 
 	(void)state;
-	plan_for("purge_network_cache", "linux", &plan);
-	assert_int_equal(plan.nsteps, 3);
-	argv_is(plan.steps[0].argv, W("snap", "stop", "multipass"));
-	argv_is(plan.steps[1].argv,
-	        W("rm", "-rf", "--", "/var/snap/multipass/common/cache/multipassd/network-cache"));
-	argv_is(plan.steps[2].argv, W("snap", "start", "multipass"));
-	for (size_t i = 0; i < 3; i++)
-		assert_true(plan.steps[i].privileged);
-	assert_true(plan.steps[0].may_fail);
+	purge_plan("linux", W("snap", "stop", "multipass"),
+	    W("rm", "-rf", "--", "/var/snap/multipass/common/cache/multipassd/network-cache"),
+	    W("snap", "start", "multipass"), &plan, &lines);
 	assert_false(plan.steps[1].may_fail);
 	assert_false(plan.steps[2].may_fail);
 	assert_int_equal(plan.backups.n, 0);
 	assert_non_null(plan.undo_note);
 	assert_non_null(plan.notes);
-	verify_is_find(&plan);
-
-	fix_plan_render(&plan, &lines);
 	assert_true(lines_have(&lines, "1. sudo snap stop multipass"));
 	assert_true(lines_have(
 	    &lines, "2. sudo rm -rf -- /var/snap/multipass/common/cache/multipassd/network-cache"));
@@ -204,21 +166,13 @@ test_purge_darwin(void **state)
 	struct strlist lines = STRLIST_INIT;
 
 	(void)state;
-	plan_for("purge_network_cache", "darwin", &plan);
-	assert_int_equal(plan.nsteps, 3);
-	argv_is(plan.steps[0].argv,
-	        W("launchctl", "unload", "/Library/LaunchDaemons/com.canonical.multipassd.plist"));
-	argv_is(plan.steps[1].argv,
-	        W("rm", "-rf", "--",
-	          "/System/Volumes/Data/private/var/root/Library/Caches/multipassd/network-cache"));
-	argv_is(plan.steps[2].argv,
-	        W("launchctl", "load", "/Library/LaunchDaemons/com.canonical.multipassd.plist"));
-	for (size_t i = 0; i < 3; i++)
-		assert_true(plan.steps[i].privileged);
-	assert_true(plan.steps[0].may_fail);
+	purge_plan("darwin",
+	    W("launchctl", "unload", "/Library/LaunchDaemons/com.canonical.multipassd.plist"),
+	    W("rm", "-rf", "--",
+	        "/System/Volumes/Data/private/var/root/Library/Caches/multipassd/network-cache"),
+	    W("launchctl", "load", "/Library/LaunchDaemons/com.canonical.multipassd.plist"), &plan,
+	    &lines);
 	assert_false(plan.steps[2].may_fail);
-	verify_is_find(&plan);
-	fix_plan_render(&plan, &lines);
 	assert_true(lines_have(
 	    &lines,
 	    "1. sudo launchctl unload /Library/LaunchDaemons/com.canonical.multipassd.plist"));
@@ -233,22 +187,16 @@ test_purge_windows(void **state)
 	struct strlist lines = STRLIST_INIT;
 
 	(void)state;
-	plan_for("purge_network_cache", "windows", &plan);
-	assert_int_equal(plan.nsteps, 3);
-	argv_is(plan.steps[0].argv, W("powershell", "-NoProfile", "-NonInteractive", "-Command",
-	                              "Stop-Service -Name Multipass"));
-	argv_is(plan.steps[1].argv,
-	        W("powershell", "-NoProfile", "-NonInteractive", "-Command",
-	          "if (Test-Path -LiteralPath 'C:\\ProgramData\\Multipass\\cache\\network-cache') "
-	          "{ Remove-Item -LiteralPath 'C:\\ProgramData\\Multipass\\cache\\network-cache' "
-	          "-Recurse -Force }"));
-	argv_is(plan.steps[2].argv, W("powershell", "-NoProfile", "-NonInteractive", "-Command",
-	                              "Start-Service -Name Multipass"));
-	for (size_t i = 0; i < 3; i++)
-		assert_true(plan.steps[i].privileged);
-	assert_true(plan.steps[0].may_fail);
-	verify_is_find(&plan);
-	fix_plan_render(&plan, &lines);
+	purge_plan("windows",
+	    W("powershell", "-NoProfile", "-NonInteractive", "-Command",
+	        "Stop-Service -Name Multipass"),
+	    W("powershell", "-NoProfile", "-NonInteractive", "-Command",
+	        "if (Test-Path -LiteralPath 'C:\\ProgramData\\Multipass\\cache\\network-cache') "
+	        "{ Remove-Item -LiteralPath 'C:\\ProgramData\\Multipass\\cache\\network-cache' "
+	        "-Recurse -Force }"),
+	    W("powershell", "-NoProfile", "-NonInteractive", "-Command",
+	        "Start-Service -Name Multipass"),
+	    &plan, &lines);
 	assert_true(
 	    lines_have(&lines, "1. (in an elevated PowerShell) Stop-Service -Name Multipass"));
 	assert_true(lines_have(&lines, "Remove-Item -LiteralPath"));
@@ -319,7 +267,7 @@ test_run_ok(void **state)
 static void
 test_run_stops_at_failure(void **state)
 {
-	char *after = xasprintf("%s/after-failure", tmpdir);
+	char *after = tmp_path("after-failure");
 	struct fix_plan plan;
 	struct fix_report rep;
 
@@ -344,7 +292,7 @@ test_run_stops_at_failure(void **state)
 static void
 test_run_may_fail(void **state)
 {
-	char *after = xasprintf("%s/after-may-fail", tmpdir);
+	char *after = tmp_path("after-may-fail");
 	struct fix_plan plan;
 	struct fix_report rep;
 
@@ -383,7 +331,7 @@ test_run_not_found_fails(void **state)
 static void
 test_run_verify(void **state)
 {
-	char *marker = xasprintf("%s/marker", tmpdir);
+	char *marker = tmp_path("marker");
 	struct fix_plan plan;
 	struct fix_report rep;
 	struct strlist lines = STRLIST_INIT;
@@ -417,7 +365,7 @@ test_run_verify(void **state)
 static void
 test_dry_run(void **state)
 {
-	char *would = xasprintf("%s/dry-run-would-create", tmpdir);
+	char *would = tmp_path("dry-run-would-create");
 	struct fix_plan plan;
 	struct fix_report rep;
 
@@ -463,7 +411,7 @@ test_run_privileged_as_root(void **state)
 static void
 test_run_cancelled(void **state)
 {
-	char *never = xasprintf("%s/cancelled", tmpdir);
+	char *never = tmp_path("cancelled");
 	struct fix_plan plan;
 	struct fix_report rep;
 
@@ -525,5 +473,5 @@ main(void)
 	    cmocka_unit_test(test_render_extras),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -16,58 +16,14 @@
 
 #include "flow/diag.h"
 #include "flow/flow.h"
+#include "testutil.h"
 #include "util/util.h"
-
-static void
-dump(const struct diags *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		fprintf(stderr, "#   %s:%d:%d: %s\n", d->v[i].file, d->v[i].line, d->v[i].col,
-		    d->v[i].msg);
-}
-
-static void
-expect_diag(const struct diags *d, int line, int col, const char *words)
-{
-	for (size_t i = 0; i < d->n; i++) {
-		const struct diag *x = &d->v[i];
-
-		if ((line == 0 || x->line == line) && (col == 0 || x->col == col) &&
-		    strstr(x->msg, words) != NULL)
-			return;
-	}
-	fprintf(stderr, "# expected %d:%d: %s; got:\n", line, col, words);
-	dump(d);
-	fail();
-}
-
-static void
-expect_clean(const struct diags *d)
-{
-	if (d->n != 0) {
-		dump(d);
-		fail_msg("expected no problems");
-	}
-}
-
-/* Loads text that must load cleanly; the validator's problems go to d. */
-static struct flow *
-load_ok(const char *yaml)
-{
-	struct diags d = DIAGS_INIT;
-	struct flow *f = flow_load_mem("v.yaml", yaml, strlen(yaml), &d);
-
-	expect_clean(&d);
-	assert_non_null(f);
-	diags_free(&d);
-	return f;
-}
 
 /* Loads and validates without a catalogue; returns what flow_validate returned. */
 static size_t
 validate(const char *yaml, struct diags *d)
 {
-	struct flow *f = load_ok(yaml);
+	struct flow *f = load_yaml_ok(yaml);
 	size_t n = flow_validate(f, NULL, d);
 
 	assert_int_equal(n, d->nerrors);
@@ -159,7 +115,7 @@ static void
 test_good_flow_resolved(void **state)
 {
 	struct diags d = DIAGS_INIT;
-	struct flow *f = load_ok(good_flow);
+	struct flow *f = load_yaml_ok(good_flow);
 	const struct flow_node *ask, *check, *run, *done;
 
 	assert_int_equal(flow_validate(f, NULL, &d), 0);
@@ -531,10 +487,10 @@ test_goto(void **state)
 {
 	struct catalog cat = { NULL, 0 };
 	struct diags d = DIAGS_INIT;
-	struct flow *caller = load_ok(caller_flow);
+	struct flow *caller = load_yaml_ok(caller_flow);
 	struct flow_why_hit hits[4];
 
-	catalog_add(&cat, load_ok(net_flow));
+	catalog_add(&cat, load_yaml_ok(net_flow));
 	/* Without a catalogue, goto targets are not judged. */
 	assert_int_equal(flow_validate(caller, NULL, &d), 0);
 	assert_int_equal(flow_validate(caller, &cat, &d), 2);
@@ -567,42 +523,22 @@ test_goto(void **state)
 	assert_int_equal(cat.nflows, 0);
 }
 
-static char tmpdir[] = "/tmp/test-flow-validate.XXXXXX";
-
-static int
-setup_dir(void **state)
-{
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown_dir(void **state)
-{
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
+/* A flow of one end node, id and title as given, at name under tmpdir. */
 static void
-write_flow(const char *dir, const char *name, const char *id, const char *title)
+write_flow(const char *name, const char *id, const char *title)
 {
-	char *path = xasprintf("%s/%s", dir, name);
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fprintf(fp,
+	char *text = xasprintf(
 	    "id: %s\ntitle: %s\nstart: a\nnodes:\n  a: {kind: end, verdict: healthy, text: t}\n",
 	    id, title);
-	assert_int_equal(fclose(fp), 0);
-	free(path);
+
+	free(write_file(name, text, 0644));
+	free(text);
 }
 
 static void
 test_load_dirs(void **state)
 {
-	char *site = xasprintf("%s/site", tmpdir), *shipped = xasprintf("%s/shipped", tmpdir);
+	char *site = tmp_path("site"), *shipped = tmp_path("shipped");
 	struct strlist dirs = STRLIST_INIT;
 	struct catalog cat = { NULL, 0 };
 	struct diags d = DIAGS_INIT;
@@ -610,20 +546,13 @@ test_load_dirs(void **state)
 
 	assert_int_equal(mkdir(site, 0700), 0);
 	assert_int_equal(mkdir(shipped, 0700), 0);
-	write_flow(shipped, "b.yaml", "net", "Shipped net");
-	write_flow(shipped, "a.yaml", "launch", "Shipped launch");
-	write_flow(shipped, "c.yaml", "launch", "Duplicate in the same dir");
-	write_flow(shipped, "notes.txt", "ignored", "Not yaml");
-	write_flow(shipped, ".hidden.yaml", "hidden", "Hidden");
-	write_flow(site, "net.yaml", "net", "Site net");
-	bad = xasprintf("%s/zz-broken.yaml", site);
-	{
-		FILE *fp = fopen(bad, "w");
-
-		assert_non_null(fp);
-		fputs("id: [\n", fp);
-		fclose(fp);
-	}
+	write_flow("shipped/b.yaml", "net", "Shipped net");
+	write_flow("shipped/a.yaml", "launch", "Shipped launch");
+	write_flow("shipped/c.yaml", "launch", "Duplicate in the same dir");
+	write_flow("shipped/notes.txt", "ignored", "Not yaml");
+	write_flow("shipped/.hidden.yaml", "hidden", "Hidden");
+	write_flow("site/net.yaml", "net", "Site net");
+	bad = write_file("site/zz-broken.yaml", "id: [\n", 0644);
 
 	strlist_add(&dirs, site);
 	strlist_add(&dirs, "/nonexistent/vmtriage/flows"); /* silently skipped */
@@ -701,7 +630,7 @@ test_shipped_flows(void **state)
 	catalog_load_dirs(&cat, &dirs, &d);
 	catalog_validate(&cat, &d);
 	if (d.nerrors != 0) {
-		dump(&d);
+		dump_diags(&d);
 		fail_msg("shipped flows have problems");
 	}
 	catalog_free(&cat);
@@ -728,5 +657,5 @@ main(void)
 		cmocka_unit_test(test_shipped_flows),
 	};
 
-	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -15,8 +15,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,53 +24,8 @@
 #include <unistd.h>
 
 #include "host/host.h"
+#include "testutil.h"
 #include "util/util.h"
-
-static char tmpdir[] = "/tmp/vt-test-host-XXXXXX";
-
-#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *
-tmp_path(const char *name)
-{
-	return xasprintf("%s/%s", tmpdir, name);
-}
-
-static char *
-write_file(const char *name, const char *content, size_t len, mode_t mode)
-{
-	char *path = tmp_path(name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, content, len), (ssize_t)len);
-	close(fd);
-	chmod(path, mode);
-	return path;
-}
 
 static int
 run(struct host_result *r, int timeout_ms, const char *const *argv)
@@ -298,7 +251,7 @@ test_not_found(void **state)
 static void
 test_denied(void **state)
 {
-	char *path = write_file("not-executable", "#!/bin/sh\necho ran\n", 19, 0644);
+	char *path = write_file("not-executable", "#!/bin/sh\necho ran\n", 0644);
 	const char *argv[] = {path, NULL};
 	struct host_result r;
 
@@ -412,8 +365,8 @@ test_grandchild_holds_pipe(void **state)
 static void
 test_path_search(void **state)
 {
-	char *script = write_file("vt-found", "#!/bin/sh\necho found \"$@\"\n", 26, 0755);
-	char *plain = write_file("vt-plain", "echo no\n", 8, 0644);
+	char *script = write_file("vt-found", "#!/bin/sh\necho found \"$@\"\n", 0755);
+	char *plain = write_file("vt-plain", "echo no\n", 0644);
 	char *path_env = xasprintf("PATH=/nonexistent:relative:%s", tmpdir);
 	const char *env[] = {path_env, NULL};
 	struct host_run_opts opts = {.timeout_ms = 5000, .env = env};
@@ -447,7 +400,7 @@ test_no_leaks(void **state)
 	static const char *const slow[] = {"sleep", "5", NULL};
 	struct host_run_opts opts = {.timeout_ms = 100, .stdin_data = "x"};
 	struct host_result r;
-	char *file = write_file("leak", "abc", 3, 0644);
+	char *file = write_file("leak", "abc", 0644);
 	int before = count_fds(), status;
 
 	(void)state;
@@ -474,7 +427,7 @@ test_no_leaks(void **state)
 static void
 test_read_file(void **state)
 {
-	char *path = write_file("plain", "one\ntwo\n", 8, 0644);
+	char *path = write_file("plain", "one\ntwo\n", 0644);
 	char *missing = tmp_path("missing");
 	char *under_file = tmp_path("plain/child");
 	struct host_result r;
@@ -538,7 +491,7 @@ test_read_fifo(void **state)
 static void
 test_read_unreadable(void **state)
 {
-	char *path = write_file("secret", "s3cret\n", 7, 0000);
+	char *path = write_file("secret", "s3cret\n", 0000);
 	struct host_result r;
 
 	(void)state;
@@ -560,7 +513,7 @@ test_read_unreadable(void **state)
 static void
 test_stat(void **state)
 {
-	char *file = write_file("statme", "x", 1, 0644);
+	char *file = write_file("statme", "x", 0644);
 	char *fifo = tmp_path("statfifo");
 	char *missing = tmp_path("nothing");
 	char kind = 0;
@@ -621,5 +574,5 @@ main(void)
 	    cmocka_unit_test(test_status_names),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "probe/probe.h"
+#include "testutil.h"
 
 static const char *const colours[] = {"red", "green", "blue", NULL};
 
@@ -177,16 +178,10 @@ static void
 split_is(const char *s, const char *const *want)
 {
 	char *cause = NULL, **argv = argv_split(s, &cause);
-	size_t i;
 
 	if (argv == NULL)
 		fail_msg("'%s' did not split: %s", s, cause);
-	for (i = 0; want[i] != NULL; i++) {
-		if (argv[i] == NULL)
-			fail_msg("'%s': word %zu missing, wanted '%s'", s, i, want[i]);
-		assert_string_equal(argv[i], want[i]);
-	}
-	assert_null(argv[i]);
+	argv_is(argv, want);
 	argv_free(argv);
 }
 
@@ -200,8 +195,6 @@ split_fails(const char *s, const char *want)
 	assert_non_null(strstr(cause, want));
 	free(cause);
 }
-
-#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static void
 test_argv_split(void **state)

@@ -9,8 +9,6 @@
 
 #include <sys/stat.h>
 
-#include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,99 +16,34 @@
 
 #include "host/host.h"
 #include "probe/probe.h"
-
-static char tmpdir[] = "/tmp/vt-test-probe-file-XXXXXX";
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	chmod(path, 0700);
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *
-make_file(const char *name, const char *content, mode_t mode)
-{
-	char *path = xasprintf("%s/%s", tmpdir, name);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
-	chmod(path, mode);
-	return path;
-}
+#include "testutil.h"
 
 /* Runs "file" with path and, when not NULL, pattern. */
 static void
 run_file(const char *path, const char *pattern, struct probe_result *r)
 {
-	struct params p = {NULL, 0};
-
-	if (path != NULL)
-		params_set(&p, "path", path);
-	if (pattern != NULL)
-		params_set(&p, "pattern", pattern);
-	probe_run(probe_find("file"), &p, host_live(), r);
-	params_free(&p);
-}
-
-static const char *
-fact(const struct probe_result *r, const char *key)
-{
-	for (size_t i = 0; i < r->nfacts; i++) {
-		if (strcmp(r->facts[i].key, key) == 0)
-			return r->facts[i].value;
-	}
-	return NULL;
-}
-
-static bool
-evidence_has(const struct probe_result *r, const char *needle)
-{
-	for (size_t i = 0; i < r->evidence.n; i++) {
-		if (strstr(r->evidence.v[i], needle) != NULL)
-			return true;
-	}
-	return false;
+	run_probe(r, "file", "path", path, "pattern", pattern, NULL);
 }
 
 static void
 test_exists(void **state)
 {
-	char *path = make_file("exists", "hello\n", 0644);
-	char *missing = xasprintf("%s/missing", tmpdir);
+	char *path = write_file("exists", "hello\n", 0644);
+	char *missing = tmp_path("missing");
 	struct probe_result r;
 
 	(void)state;
 	run_file(path, NULL, &r);
 	assert_string_equal(r.outcome, "found");
-	assert_string_equal(fact(&r, "file.path"), path);
-	assert_null(fact(&r, "file.match"));
+	assert_string_equal(result_fact(&r, "file.path"), path);
+	assert_null(result_fact(&r, "file.match"));
 	assert_non_null(r.summary);
 	assert_true(r.elapsed_ms >= 0);
 	probe_result_free(&r);
 
 	run_file(missing, NULL, &r);
 	assert_string_equal(r.outcome, "missing");
-	assert_string_equal(fact(&r, "file.path"), missing);
+	assert_string_equal(result_fact(&r, "file.path"), missing);
 	probe_result_free(&r);
 
 	run_file(missing, "anything", &r);
@@ -125,32 +58,32 @@ static void
 test_match(void **state)
 {
 	char *path =
-	    make_file("leases",
-	              "# comment\n1700000000 52:54:00:aa:bb:cc 10.97.0.5 primary *\r\n"
-	              "1700000001 52:54:00:dd:ee:ff 10.97.0.6 other *\nlast line without newline",
-	              0644);
+	    write_file("leases",
+	               "# comment\n1700000000 52:54:00:aa:bb:cc 10.97.0.5 primary *\r\n"
+	               "1700000001 52:54:00:dd:ee:ff 10.97.0.6 other *\nlast line without newline",
+	               0644);
 	struct probe_result r;
 
 	(void)state;
 	run_file(path, "10\\.97\\.[0-9]+\\.[0-9]+ (primary|other)", &r);
 	assert_string_equal(r.outcome, "found");
 	/* The first match, without its CR. */
-	assert_string_equal(fact(&r, "file.match"),
+	assert_string_equal(result_fact(&r, "file.match"),
 	                    "1700000000 52:54:00:aa:bb:cc 10.97.0.5 primary *");
-	assert_true(evidence_has(&r, ":2: 1700000000"));
-	assert_true(evidence_has(&r, ":3: 1700000001"));
+	assert_true(lines_have(&r.evidence, ":2: 1700000000"));
+	assert_true(lines_have(&r.evidence, ":3: 1700000001"));
 	assert_non_null(strstr(r.summary, "2 line"));
 	probe_result_free(&r);
 
 	run_file(path, "without newline$", &r);
 	assert_string_equal(r.outcome, "found");
-	assert_true(evidence_has(&r, ":4: last line"));
+	assert_true(lines_have(&r.evidence, ":4: last line"));
 	probe_result_free(&r);
 
 	run_file(path, "^nothing like this$", &r);
 	assert_string_equal(r.outcome, "no_match");
-	assert_null(fact(&r, "file.match"));
-	assert_true(evidence_has(&r, "4 lines"));
+	assert_null(result_fact(&r, "file.match"));
+	assert_true(lines_have(&r.evidence, "4 lines"));
 	probe_result_free(&r);
 	free(path);
 }
@@ -168,23 +101,23 @@ test_many_and_long_matches(void **state)
 	for (int i = 0; i < 300; i++)
 		strbuf_addc(&sb, 'L');
 	strbuf_adds(&sb, " hit long\nbinary \x01\xff hit\n");
-	path = make_file("many", sb.buf, 0644);
+	path = write_file("many", sb.buf, 0644);
 	run_file(path, "hit", &r);
 	assert_string_equal(r.outcome, "found");
-	assert_string_equal(fact(&r, "file.match"), "hit 0");
+	assert_string_equal(result_fact(&r, "file.match"), "hit 0");
 	/* 20 lines shown, then a count of the rest. */
 	assert_int_equal(r.evidence.n, 21);
 	assert_non_null(strstr(r.evidence.v[20], "7 more"));
 	probe_result_free(&r);
 
 	run_file(path, "hit long", &r);
-	assert_int_equal(strlen(fact(&r, "file.match")), 200 + 3);
-	assert_true(str_has_suffix(fact(&r, "file.match"), "LLL..."));
+	assert_int_equal(strlen(result_fact(&r, "file.match")), 200 + 3);
+	assert_true(str_has_suffix(result_fact(&r, "file.match"), "LLL..."));
 	probe_result_free(&r);
 
 	/* Control bytes and bad UTF-8 never reach a report. */
 	run_file(path, "^binary", &r);
-	assert_string_equal(fact(&r, "file.match"), "binary ?? hit");
+	assert_string_equal(result_fact(&r, "file.match"), "binary ?? hit");
 	probe_result_free(&r);
 	strbuf_free(&sb);
 	free(path);
@@ -193,8 +126,8 @@ test_many_and_long_matches(void **state)
 static void
 test_unreadable(void **state)
 {
-	char *fifo = xasprintf("%s/fifo", tmpdir);
-	char *secret = make_file("secret", "x\n", 0000);
+	char *fifo = tmp_path("fifo");
+	char *secret = write_file("secret", "x\n", 0000);
 	struct probe_result r;
 
 	(void)state;
@@ -206,14 +139,14 @@ test_unreadable(void **state)
 	run_file(tmpdir, "x", &r);
 	assert_string_equal(r.outcome, "unreadable");
 	assert_non_null(strstr(r.summary, "not a regular file"));
-	assert_true(evidence_has(&r, "directory"));
+	assert_true(lines_have(&r.evidence, "directory"));
 	probe_result_free(&r);
 
 	/* A FIFO with no writer must not hang the probe. */
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	run_file(fifo, "x", &r);
 	assert_string_equal(r.outcome, "unreadable");
-	assert_true(evidence_has(&r, "FIFO"));
+	assert_true(lines_have(&r.evidence, "FIFO"));
 	assert_true(r.elapsed_ms < 1000);
 	probe_result_free(&r);
 
@@ -234,18 +167,13 @@ test_unreadable(void **state)
 static void
 test_too_big(void **state)
 {
-	char *path = xasprintf("%s/big", tmpdir);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	char *path = write_sparse_file("big", "needle\n", 9 * 1024 * 1024);
 	struct probe_result r;
 
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "needle\n", 7), 7);
-	assert_int_equal(ftruncate(fd, 9 * 1024 * 1024), 0);
-	close(fd);
 	run_file(path, "needle", &r);
 	assert_string_equal(r.outcome, "found");
-	assert_true(evidence_has(&r, "only the first 8 MiB"));
+	assert_true(lines_have(&r.evidence, "only the first 8 MiB"));
 	probe_result_free(&r);
 	free(path);
 }
@@ -259,7 +187,7 @@ test_bad_params(void **state)
 	run_file("relative/path", NULL, &r);
 	assert_string_equal(r.outcome, OUTCOME_ERROR);
 	assert_non_null(strstr(r.summary, "absolute"));
-	assert_true(evidence_has(&r, "absolute"));
+	assert_true(lines_have(&r.evidence, "absolute"));
 	probe_result_free(&r);
 
 	run_file("/etc/../etc/passwd", NULL, &r);
@@ -407,7 +335,7 @@ test_runner(void **state)
 	pe = fake(fake_undeclared);
 	probe_run(&pe, NULL, host_live(), &r);
 	assert_string_equal(r.outcome, OUTCOME_ERROR);
-	assert_true(evidence_has(&r, "surprise"));
+	assert_true(lines_have(&r.evidence, "surprise"));
 	probe_result_free(&r);
 	probe_result_free(&r); /* freeing twice is harmless */
 
@@ -422,36 +350,34 @@ test_runner(void **state)
 static void
 test_clean_line_and_tail(void **state)
 {
+	static const struct {
+		const char *in;
+		size_t len, max;
+		const char *want;
+	} lines[] = {
+	    {"caf\xc3\xa9\tok", 8, 200, "caf\xc3\xa9\tok"},
+	    {"a\nb\rc\x1b", 6, 200, "a?b?c?"},
+	    {"ab\xc3\xa9", 4, 3, "ab..."}, /* never cut inside a character */
+	    {"", 0, 10, ""},
+	};
 	struct strlist sl = STRLIST_INIT;
 	char *s;
 
 	(void)state;
-	s = probe_clean_line("caf\xc3\xa9\tok", 8, 200);
-	assert_string_equal(s, "caf\xc3\xa9\tok");
-	free(s);
-	s = probe_clean_line("a\nb\rc\x1b", 6, 200);
-	assert_string_equal(s, "a?b?c?");
-	free(s);
-	/* Never cut inside a character. */
-	s = probe_clean_line("ab\xc3\xa9", 4, 3);
-	assert_string_equal(s, "ab...");
-	free(s);
-	s = probe_clean_line("", 0, 10);
-	assert_string_equal(s, "");
-	free(s);
+	for (size_t i = 0; i < nitems(lines); i++) {
+		s = probe_clean_line(lines[i].in, lines[i].len, lines[i].max);
+		assert_string_equal(s, lines[i].want);
+		free(s);
+	}
 
 	probe_tail_lines(&sl, "> ", "1\n2\n3\n4\r\n", 9, 2);
-	assert_int_equal(sl.n, 2);
-	assert_string_equal(sl.v[0], "> 3");
-	assert_string_equal(sl.v[1], "> 4");
+	lines_are(&sl, W("> 3", "> 4"));
 	strlist_free(&sl);
 	probe_tail_lines(&sl, "", "only", 4, 20);
-	assert_int_equal(sl.n, 1);
-	assert_string_equal(sl.v[0], "only");
+	lines_are(&sl, W("only"));
 	strlist_free(&sl);
 	probe_tail_lines(&sl, "", "\n\nx\n", 4, 20);
-	assert_int_equal(sl.n, 3);
-	assert_string_equal(sl.v[2], "x");
+	lines_are(&sl, W("", "", "x"));
 	strlist_free(&sl);
 	probe_tail_lines(&sl, "", "", 0, 20);
 	assert_int_equal(sl.n, 0);
@@ -472,5 +398,5 @@ main(void)
 	    cmocka_unit_test(test_clean_line_and_tail),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
