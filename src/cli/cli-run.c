@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -187,7 +188,7 @@ read_line(struct run *r, const char *prompt)
 
 	fputs(prompt, r->out);
 	fflush(r->out);
-	if (fgets(buf, sizeof buf, stdin) == NULL)
+	if (fgets(buf, sizeof buf, stdin) == NULL || vt_cancelled)
 		return NULL;
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (!r->interactive)
@@ -226,6 +227,8 @@ step_ask(struct run *r, const struct flow_node *n)
 		char *line = read_line(r, engine_can_back(r->engine) ?
 		    _("Choice (number, b back, q quit): ") : _("Choice (number, q quit): "));
 
+		if (line == NULL && vt_cancelled)
+			return STEP_NEXT; /* walk() reports the interruption */
 		if (line == NULL) {
 			fprintf(r->out, _("\nStopped: input ended at step '%s'.\n"), n->id);
 			return STEP_STOP;
@@ -286,6 +289,10 @@ step_check(struct run *r, const struct flow_node *n)
 	fflush(r->out);
 	probe_run(pe, params, r->host, &res);
 	print_probe_result(r, &res);
+	if (vt_cancelled) {
+		probe_result_free(&res);
+		return STEP_NEXT; /* walk() reports the interruption */
+	}
 	engine_probe_done(r->engine, &res);
 	probe_result_free(&res);
 	return STEP_NEXT;
@@ -344,6 +351,8 @@ step_fix(struct run *r, const struct flow_node *n)
 		for (;;) {
 			char *line = read_line(r, _("Run it? (y yes, n no, b back, q quit): "));
 
+			if (line == NULL && vt_cancelled)
+				break; /* walk() reports the interruption */
 			if (line == NULL) {
 				fprintf(r->out, _("\nStopped: input ended at step '%s'.\n"), n->id);
 				result = STEP_STOP;
@@ -439,6 +448,32 @@ show_end(struct run *r, const struct flow_node *n)
 	    EXIT_CAUSE;
 }
 
+/*
+ * Ctrl-C and SIGTERM only raise a flag: the host then ends a running probe's
+ * child (it runs in its own process group, out of reach of the terminal's
+ * signals), and the walk stops at the next step instead of leaving it behind.
+ */
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	vt_cancelled = 1;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a read waiting for an answer returns */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static int
 walk(struct run *r)
 {
@@ -446,6 +481,11 @@ walk(struct run *r)
 		const struct flow_node *n;
 		enum step_result sr = STEP_NEXT;
 
+		if (vt_cancelled) {
+			fprintf(r->out, _("\nInterrupted at step '%s'.\n"),
+			    engine_node(r->engine)->id);
+			return 128 + SIGINT;
+		}
 		print_events(r);
 		n = engine_node(r->engine);
 		switch (engine_state(r->engine)) {
@@ -532,10 +572,14 @@ cli_run(int argc, char **argv)
 		goto out;
 	}
 	r.interactive = isatty(STDIN_FILENO);
+	catch_signals();
 	r.host = host_live();
 	facts_detect_host(&facts);
 	r.engine = engine_new(&cat, flow, from, &facts);
 	fprintf(r.out, "# %s\n", cli_text(&flow->title));
+	if (!flow_for_platform(flow, facts_get(&facts, "os")))
+		fprintf(r.out, _("(This flow is written for other systems than this one (%s); its probes look at this machine.)\n"),
+		    facts_get(&facts, "os"));
 	if (flow->summary.en != NULL)
 		print_indented(r.out, "", cli_text(&flow->summary));
 	status = walk(&r);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/facts.h"
 #include "util/util.h"
 
 struct cli_global cli_global;
@@ -86,6 +87,17 @@ path_listed(const struct strlist *sl, const char *path)
 {
 	for (size_t i = 0; i < sl->n; i++)
 		if (strcmp(sl->v[i], path) == 0)
+			return true;
+	return false;
+}
+
+bool
+flow_for_platform(const struct flow *f, const char *os)
+{
+	if (f->nplatforms == 0 || os == NULL)
+		return true;
+	for (size_t i = 0; i < f->nplatforms; i++)
+		if (strcmp(f->platforms[i], os) == 0)
 			return true;
 	return false;
 }
@@ -310,6 +322,7 @@ cli_wizard(void)
 {
 	struct catalog cat = { 0 };
 	const struct flow **sorted = NULL;
+	struct facts host = FACTS_INIT;
 	char line[256];
 	int status = EXIT_DONE;
 	size_t n = 0;
@@ -322,8 +335,11 @@ cli_wizard(void)
 	}
 	cli_load_catalog(&cat, NULL, 0, false, stderr);
 	sorted = xcalloc(cat.nflows + 1, sizeof *sorted);
+	facts_detect_host(&host);
+	/* The wizard offers what can happen on this machine. */
 	for (size_t i = 0; i < cat.nflows; i++)
-		if (!cli_flow_is_broken(cat.flows[i]))
+		if (!cli_flow_is_broken(cat.flows[i]) &&
+		    flow_for_platform(cat.flows[i], facts_get(&host, "os")))
 			sorted[n++] = cat.flows[i];
 	qsort(sorted, n, sizeof *sorted, flow_cmp);
 	if (n == 0) {
@@ -344,15 +360,22 @@ cli_wizard(void)
 			goto out;
 		k = strtoul(line, &end, 10);
 		if (end != line && k >= 1 && k <= n) {
-			char *args[] = { (char *)"run", (char *)sorted[k - 1]->id, NULL };
+			/* The id outlives the catalogue it came from. */
+			char *id = xstrdup(sorted[k - 1]->id);
+			char *args[] = { (char *)"run", id, NULL };
+			int rc;
 
 			catalog_free(&cat);
 			free(sorted);
-			return cli_run(2, args);
+			facts_free(&host);
+			rc = cli_run(2, args);
+			free(id);
+			return rc;
 		}
 		printf(_("Please type a number from 1 to %zu.\n"), n);
 	}
 out:
+	facts_free(&host);
 	free(sorted);
 	catalog_free(&cat);
 	return status;

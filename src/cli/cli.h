@@ -42,6 +42,8 @@ size_t cli_load_catalog(struct catalog *, char **extra, int nextra, bool report_
     FILE *diag_out);
 /* Finds FLOW by id or path; prints a message and returns NULL when absent. */
 const struct flow *cli_resolve_flow(struct catalog *, const char *arg, int *status);
+/* True when the flow lists no platforms, or lists os. */
+bool flow_for_platform(const struct flow *, const char *os);
 /* True when the flow (by path) got errors at load or validation. */
 bool cli_flow_is_broken(const struct flow *);
 

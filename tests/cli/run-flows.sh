@@ -91,4 +91,20 @@ if [ $got = 1 ] && grep -q "readlink" "$out"; then ok "--from NODE"; else not_ok
 
 "$VMTRIAGE" run tests/bad-flows/goto-missing.yaml >"$out" 2>&1
 [ $? = 65 ] && ok "bad flow is refused with 65" || not_ok "bad flow run" "$(cat "$out")"
+# SIGTERM while a probe runs: the walk stops (128+2) and the probe's child is gone.
+"$VMTRIAGE" run tests/flows/slow.yaml >"$out" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! pgrep -f -P "$pid" "sleep 300" >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
+child=$(pgrep -P "$pid" 2>/dev/null | head -n 1)
+kill -TERM "$pid"
+wait "$pid"
+got=$?
+sleep 0.2
+if [ $got = 130 ] && grep -q "Interrupted at step 'wait'" "$out" && { [ -z "$child" ] || ! kill -0 "$child" 2>/dev/null; } && [ -n "$child" ]; then
+	ok "SIGTERM stops the walk and ends the probe's child"
+else
+	[ -n "$child" ] && kill -KILL "$child" 2>/dev/null
+	not_ok "SIGTERM during a probe: exit $got, child '$child'" "$(cat "$out")"
+fi
 tap_done
