@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "engine/engine.h"
 #include "fix/fix.h"
 #include "host/host.h"
+#include "probe/probe-async.h"
 #include "probe/probe.h"
 #include "util/util.h"
 
@@ -258,6 +260,68 @@ print_probe_result(struct run *r, const struct probe_result *res)
 		fprintf(r->out, "    | %s\n", res->evidence.v[i]);
 }
 
+/* "  3 packets seen (7 s left)" over the previous one, on a terminal only; returns its width. */
+static size_t
+show_wait(struct run *r, struct probe_job *job, size_t shown)
+{
+	long left = (probe_job_budget_ms(job) - probe_job_elapsed_ms(job) + 999) / 1000;
+	const char *progress = probe_job_progress(job);
+	char *cut = NULL, *line = NULL;
+	size_t width;
+
+	if (left < 0)
+		left = 0;
+	if (progress != NULL) {
+		cut = probe_clean_line(progress, strlen(progress), 50);
+		line = xasprintf(_("  %s (%ld s left)"), cut, left);
+	} else
+		line = xasprintf(_("  %ld s left"), left);
+	width = text_width(line);
+	fprintf(r->out, "\r%s%*s", line, width < shown ? (int)(shown - width) : 0, "");
+	fflush(r->out);
+	free(cut);
+	free(line);
+	return width > shown ? width : shown;
+}
+
+/*
+ * Runs the probe in a child and waits for it, so a probe that hangs or
+ * crashes cannot take the walk with it. Ctrl-C or SIGTERM (vt_cancelled)
+ * cancels it; the result then says so.
+ */
+static void
+run_probe_job(struct run *r, const struct probe_entry *pe, const struct params *params,
+    struct probe_result *res)
+{
+	struct probe_job *job = probe_job_start(pe, params, r->host);
+	bool tty = isatty(fileno(r->out)), cancelled = false;
+	size_t shown = 0;
+
+	while (!probe_job_poll(job, res)) {
+		struct pollfd pfd = { probe_job_fd(job), POLLIN, 0 };
+		int wait = probe_job_wait_ms(job);
+
+		if (vt_cancelled && !cancelled) {
+			probe_job_cancel(job);
+			cancelled = true;
+			continue;
+		}
+		if (tty) {
+			/* A quick probe shows nothing: no line flashes by. */
+			if (probe_job_elapsed_ms(job) >= 300)
+				shown = show_wait(r, job, shown);
+			if (wait > 250)
+				wait = 250;
+		}
+		poll(&pfd, 1, wait); /* EINTR: a signal; the loop looks at vt_cancelled */
+	}
+	if (shown > 0) {
+		fprintf(r->out, "\r%*s\r", (int)shown, "");
+		fflush(r->out);
+	}
+	probe_job_free(job);
+}
+
 static enum step_result
 step_check(struct run *r, const struct flow_node *n)
 {
@@ -287,7 +351,7 @@ step_check(struct run *r, const struct flow_node *n)
 		    missing);
 	fprintf(r->out, _("  looking: probe %s ...\n"), pe->name);
 	fflush(r->out);
-	probe_run(pe, params, r->host, &res);
+	run_probe_job(r, pe, params, &res);
 	print_probe_result(r, &res);
 	if (vt_cancelled) {
 		probe_result_free(&res);

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/facts.h"
+#include "ui/ui.h"
 #include "util/util.h"
 
 struct cli_global cli_global;
@@ -320,63 +320,11 @@ cli_why(int argc, char **argv)
 int
 cli_wizard(void)
 {
-	struct catalog cat = { 0 };
-	const struct flow **sorted = NULL;
-	struct facts host = FACTS_INIT;
-	char line[256];
-	int status = EXIT_DONE;
-	size_t n = 0;
-
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, _("vmtriage: the wizard needs a terminal. Without one, use:\n"
 				  "  vmtriage list            to see the problems it knows\n"
 				  "  vmtriage run FLOW        to walk one in plain text\n"));
 		return EXIT_USAGE;
 	}
-	cli_load_catalog(&cat, NULL, 0, false, stderr);
-	sorted = xcalloc(cat.nflows + 1, sizeof *sorted);
-	facts_detect_host(&host);
-	/* The wizard offers what can happen on this machine. */
-	for (size_t i = 0; i < cat.nflows; i++)
-		if (!cli_flow_is_broken(cat.flows[i]) &&
-		    flow_for_platform(cat.flows[i], facts_get(&host, "os")))
-			sorted[n++] = cat.flows[i];
-	qsort(sorted, n, sizeof *sorted, flow_cmp);
-	if (n == 0) {
-		fprintf(stderr, _("vmtriage: no flows found (set VMTRIAGE_FLOW_PATH?)\n"));
-		status = EXIT_DATAERR;
-		goto out;
-	}
-	printf(_("What is wrong? Pick the problem closest to yours:\n"));
-	for (size_t i = 0; i < n; i++)
-		printf("  %2zu. [%s] %s\n", i + 1, sorted[i]->group, cli_text(&sorted[i]->title));
-	for (;;) {
-		char *end = NULL;
-		unsigned long k;
-
-		printf(_("Number (q to quit): "));
-		fflush(stdout);
-		if (fgets(line, sizeof line, stdin) == NULL || line[0] == 'q')
-			goto out;
-		k = strtoul(line, &end, 10);
-		if (end != line && k >= 1 && k <= n) {
-			/* The id outlives the catalogue it came from. */
-			char *id = xstrdup(sorted[k - 1]->id);
-			char *args[] = { (char *)"run", id, NULL };
-			int rc;
-
-			catalog_free(&cat);
-			free(sorted);
-			facts_free(&host);
-			rc = cli_run(2, args);
-			free(id);
-			return rc;
-		}
-		printf(_("Please type a number from 1 to %zu.\n"), n);
-	}
-out:
-	facts_free(&host);
-	free(sorted);
-	catalog_free(&cat);
-	return status;
+	return ui_main();
 }

@@ -13,6 +13,10 @@
  */
 #include "config.h"
 
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -411,6 +415,7 @@ struct child_setup {
 	char *const *envp;
 	int in_fd, out_fd, err_fd; /* become 0, 1, 2; all above 2 */
 	int exec_err_fd;           /* close-on-exec: errno goes here if execve fails */
+	pid_t parent;              /* the process that forks, for the death-signal race */
 	struct sigaction dfl;
 	sigset_t empty;
 };
@@ -424,6 +429,15 @@ child_exec(const struct child_setup *cs)
 
 	/* Its own group, so a timeout can kill everything it started. */
 	setpgid(0, 0);
+#ifdef __linux__
+	/*
+	 * A probe child that is killed outright (SIGKILL after a hang) cannot end
+	 * its command: let the kernel do it, so no command outlives its probe.
+	 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != cs->parent)
+		_exit(127);
+#endif
 	/* Whatever we ignore or block, the program starts with the defaults. */
 	for (size_t i = 0; i < nitems(defsigs); i++)
 		sigaction(defsigs[i], &cs->dfl, NULL);
@@ -534,6 +548,7 @@ live_run(struct host *h, const char *const *argv, const struct host_run_opts *op
 	cs.out_fd = outp[1];
 	cs.err_fd = errp[1];
 	cs.exec_err_fd = exep[1];
+	cs.parent = getpid();
 	cs.dfl.sa_handler = SIG_DFL;
 	sigemptyset(&cs.dfl.sa_mask);
 	sigemptyset(&cs.empty);

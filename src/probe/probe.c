@@ -231,9 +231,33 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+long
+probe_budget_ms(const struct probe_entry *pe, const struct params *params)
+{
+	const struct param_def *pd = param_def_find(pe->params, "seconds");
+	long ms = pe->default_timeout_ms > 0 ? pe->default_timeout_ms : DEFAULT_PROBE_TIMEOUT_MS;
+	long def;
+
+	/* A probe that takes "seconds" is told its budget by the flow. */
+	if (pd != NULL) {
+		def = ms / 1000;
+		if (pd->def != NULL)
+			def = strtol(pd->def, NULL, 10);
+		ms = params_get_long(params, "seconds", def) * 1000;
+	}
+	return ms;
+}
+
 void
 probe_run(const struct probe_entry *pe, const struct params *given, struct host *host,
           struct probe_result *r)
+{
+	probe_run_progress(pe, given, host, -1, r);
+}
+
+void
+probe_run_progress(const struct probe_entry *pe, const struct params *given, struct host *host,
+                   int progress_fd, struct probe_result *r)
 {
 	struct params params = {NULL, 0};
 	struct probe_ctx ctx;
@@ -249,12 +273,8 @@ probe_run(const struct probe_entry *pe, const struct params *given, struct host 
 		goto out;
 	}
 	ctx.host = host;
-	ctx.timeout_ms =
-	    pe->default_timeout_ms > 0 ? pe->default_timeout_ms : DEFAULT_PROBE_TIMEOUT_MS;
-	/* A probe that takes "seconds" is told its budget by the flow. */
-	if (param_def_find(pe->params, "seconds") != NULL)
-		ctx.timeout_ms =
-		    (int)params_get_long(&params, "seconds", ctx.timeout_ms / 1000) * 1000;
+	ctx.timeout_ms = (int)probe_budget_ms(pe, &params);
+	ctx.progress_fd = progress_fd;
 	if (vt_cancelled) {
 		probe_result_set_outcome(r, OUTCOME_ERROR);
 		probe_result_summary(r, "%s", _("cancelled before it started"));

@@ -80,6 +80,7 @@ void probe_result_free(struct probe_result *);
 struct probe_ctx {
 	struct host *host;
 	int timeout_ms; /* whole-probe budget */
+	int progress_fd; /* where probe_progress() sends its records; -1: nowhere */
 };
 
 struct probe_entry {
@@ -116,6 +117,14 @@ char *params_resolve(const struct param_def *defs, const struct params *given, s
  */
 void probe_run(const struct probe_entry *, const struct params *given, struct host *,
     struct probe_result *);
+/* probe_run, with probe_progress() records going to progress_fd (-1: nowhere). */
+void probe_run_progress(const struct probe_entry *, const struct params *given, struct host *,
+    int progress_fd, struct probe_result *);
+/*
+ * The probe's time budget in ms: its "seconds" parameter when it takes one
+ * (given, else that parameter's default), else its default timeout.
+ */
+long probe_budget_ms(const struct probe_entry *, const struct params *);
 
 /* Splits a PARAM_ARGV string into words (quotes and backslashes, no expansion). NULL on error. */
 char **argv_split(const char *s, char **cause);

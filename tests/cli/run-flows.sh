@@ -94,9 +94,16 @@ if [ $got = 1 ] && grep -q "readlink" "$out"; then ok "--from NODE"; else not_ok
 # SIGTERM while a probe runs: the walk stops (128+2) and the probe's child is gone.
 "$VMTRIAGE" run tests/flows/slow.yaml >"$out" 2>&1 &
 pid=$!
-i=0
-while [ $i -lt 100 ] && ! pgrep -f -P "$pid" "sleep 300" >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
-child=$(pgrep -P "$pid" 2>/dev/null | head -n 1)
+# The probe runs in a child of vmtriage; its command (sleep) is a child of that.
+i=0 child=
+while [ $i -lt 100 ] && [ -z "$child" ]; do
+	sleep 0.1
+	i=$((i + 1))
+	for job in $(pgrep -P "$pid" 2>/dev/null); do
+		child=$(pgrep -f -P "$job" "sleep 300" | head -n 1)
+		[ -n "$child" ] && break
+	done
+done
 kill -TERM "$pid"
 wait "$pid"
 got=$?
