@@ -108,6 +108,21 @@ cli_flow_is_broken(const struct flow *f)
 	return path_listed(&broken_paths, f->path);
 }
 
+bool
+cli_running_from_build_tree(void)
+{
+	char exe[4096];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	if (strrchr(exe, '/') != NULL)
+		*strrchr(exe, '/') = '\0';
+	return strcmp(exe, BUILDDIR) == 0;
+}
+
 /*
  * Run from the build tree (./vmtriage right after make), the program uses the
  * flows of its source tree, so a newcomer need not install it first.
@@ -115,18 +130,7 @@ cli_flow_is_broken(const struct flow *f)
 static void
 use_source_flows(void)
 {
-	char exe[4096];
-	ssize_t n;
-
-	if (getenv("VMTRIAGE_FLOW_PATH") != NULL)
-		return;
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return;
-	exe[n] = '\0';
-	if (strrchr(exe, '/') != NULL)
-		*strrchr(exe, '/') = '\0';
-	if (strcmp(exe, BUILDDIR) == 0)
+	if (getenv("VMTRIAGE_FLOW_PATH") == NULL && cli_running_from_build_tree())
 		setenv("VMTRIAGE_FLOW_PATH", SRCFLOWDIR, 1);
 }
 

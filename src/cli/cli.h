@@ -27,6 +27,10 @@ struct cli_global {
 };
 extern struct cli_global cli_global;
 
+/* True when this binary is the one in the build tree (not installed): it then
+ * uses the source tree's flows and the build tree's message catalogues. */
+bool cli_running_from_build_tree(void);
+
 /* The user's language for flow texts: --lang, LANGUAGE, LC_ALL, LC_MESSAGES, LANG. */
 const char *cli_lang(void);
 /* A flow text in the user's language. */

@@ -105,9 +105,12 @@ on_crash(int sig)
 		endwin();
 		(void)!write(STDOUT_FILENO, paste_off, sizeof paste_off - 1);
 	}
-	for (size_t i = 0; i < nitems(crash_signals); i++)
-		if (crash_signals[i] == sig)
-			sigaction(sig, &crash_saved[i], NULL);
+	/*
+	 * The default action, not the handler that was there before (a
+	 * sanitizer's, say): the process must end as the signal says, whatever
+	 * the build.
+	 */
+	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
