@@ -336,7 +336,7 @@ exec_failed(struct host_result *r, const char *prog, int e)
 	switch (e) {
 	case ENOENT:
 	case ENOTDIR:
-		r->status = HOST_NOT_FOUND;
+		r->status = HOST_NO_SUCH;
 		r->message = xasprintf(_("program '%s' was not found"), prog);
 		break;
 	case EACCES:
@@ -657,7 +657,7 @@ open_failed(struct host_result *r, const char *path, int e)
 	switch (e) {
 	case ENOENT:
 	case ENOTDIR:
-		r->status = HOST_NOT_FOUND;
+		r->status = HOST_NO_SUCH;
 		r->message = xasprintf(_("%s does not exist"), path);
 		break;
 	case EACCES:

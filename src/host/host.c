@@ -100,7 +100,7 @@ host_status_name(enum host_status s)
 	switch (s) {
 	case HOST_OK:
 		return "ok";
-	case HOST_NOT_FOUND:
+	case HOST_NO_SUCH:
 		return "not_found";
 	case HOST_DENIED:
 		return "denied";

@@ -15,7 +15,7 @@ extern volatile sig_atomic_t vt_cancelled;
 
 enum host_status {
 	HOST_OK = 0,
-	HOST_NOT_FOUND,   /* file or program does not exist */
+	HOST_NO_SUCH,   /* file or program does not exist */
 	HOST_DENIED,      /* permission denied: needs privilege */
 	HOST_TIMEOUT,     /* the deadline passed; the child was killed */
 	HOST_CANCELLED,   /* vt_cancelled was set; the child was killed */

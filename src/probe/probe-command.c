@@ -148,7 +148,7 @@ probe_command_run(const struct params *p, const struct probe_ctx *ctx, struct pr
 			                     hr.exit_code);
 		}
 		break;
-	case HOST_NOT_FOUND:
+	case HOST_NO_SUCH:
 		probe_result_set_outcome(r, "not_found");
 		probe_result_summary(r, _("'%s' is not installed, or not in PATH"), argv[0]);
 		break;

@@ -137,7 +137,7 @@ probe_file_run(const struct params *p, const struct probe_ctx *ctx, struct probe
 			probe_result_evidence(r, _("only the first %d MiB of %s were searched"),
 			                      FILE_MAX_BYTES / (1024 * 1024), path);
 		break;
-	case HOST_NOT_FOUND:
+	case HOST_NO_SUCH:
 		probe_result_set_outcome(r, "missing");
 		probe_result_summary(r, _("%s does not exist"), path);
 		probe_result_evidence(r, "%s", hr.message);

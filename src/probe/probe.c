@@ -17,10 +17,22 @@
 
 extern const struct probe_entry probe_file_entry;
 extern const struct probe_entry probe_command_entry;
+extern const struct probe_entry probe_dhcp_entry;
+extern const struct probe_entry probe_ssh_entry;
+extern const struct probe_entry probe_dns_entry;
+extern const struct probe_entry probe_reach_entry;
+extern const struct probe_entry probe_route_entry;
+extern const struct probe_entry probe_port_owner_entry;
 
 const struct probe_entry *const probe_table[] = {
     &probe_file_entry,
     &probe_command_entry,
+    &probe_dhcp_entry,
+    &probe_ssh_entry,
+    &probe_dns_entry,
+    &probe_reach_entry,
+    &probe_route_entry,
+    &probe_port_owner_entry,
     NULL,
 };
 

@@ -15,15 +15,6 @@
 #define _(s) gettext(s)
 #else
 #define _(s) (s)
-/* Columns a UTF-8 string takes on a terminal (wide CJK characters count 2). */
-size_t text_width(const char *s);
-/*
- * Breaks s into lines of at most width columns, at spaces where it can and
- * between characters where it must (CJK text has no spaces). Existing line
- * breaks are kept. Appends the lines to out.
- */
-void text_wrap(const char *s, size_t width, struct strlist *out);
-
 #endif
 #define N_(s) (s)
 

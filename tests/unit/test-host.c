@@ -233,14 +233,14 @@ test_not_found(void **state)
 
 	(void)state;
 	assert_int_equal(run(&r, 5000, missing), -1);
-	assert_int_equal(r.status, HOST_NOT_FOUND);
+	assert_int_equal(r.status, HOST_NO_SUCH);
 	assert_int_equal(r.exit_code, -1);
 	assert_non_null(strstr(r.message, "vmtriage-no-such-program-4711"));
 	assert_string_equal(r.out, "");
 	host_result_free(&r);
 
 	run(&r, 5000, missing_path);
-	assert_int_equal(r.status, HOST_NOT_FOUND);
+	assert_int_equal(r.status, HOST_NO_SUCH);
 	host_result_free(&r);
 
 	run(&r, 5000, empty);
@@ -385,7 +385,7 @@ test_path_search(void **state)
 	host_result_free(&r);
 
 	host_run(host_live(), W("vt-absent"), &opts, &r);
-	assert_int_equal(r.status, HOST_NOT_FOUND);
+	assert_int_equal(r.status, HOST_NO_SUCH);
 	host_result_free(&r);
 	free(script);
 	free(plain);
@@ -451,11 +451,11 @@ test_read_file(void **state)
 	host_result_free(&r);
 
 	host_read_file(host_live(), missing, 100, &r);
-	assert_int_equal(r.status, HOST_NOT_FOUND);
+	assert_int_equal(r.status, HOST_NO_SUCH);
 	assert_non_null(r.message);
 	host_result_free(&r);
 	host_read_file(host_live(), under_file, 100, &r);
-	assert_int_equal(r.status, HOST_NOT_FOUND);
+	assert_int_equal(r.status, HOST_NO_SUCH);
 	host_result_free(&r);
 
 	host_read_file(host_live(), tmpdir, 100, &r);
@@ -538,7 +538,7 @@ test_status_names(void **state)
 {
 	(void)state;
 	assert_string_equal(host_status_name(HOST_OK), "ok");
-	assert_string_equal(host_status_name(HOST_NOT_FOUND), "not_found");
+	assert_string_equal(host_status_name(HOST_NO_SUCH), "not_found");
 	assert_string_equal(host_status_name(HOST_DENIED), "denied");
 	assert_string_equal(host_status_name(HOST_TIMEOUT), "timeout");
 	assert_string_equal(host_status_name(HOST_CANCELLED), "cancelled");
