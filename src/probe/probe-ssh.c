@@ -1006,6 +1006,7 @@ run_command(struct ssh_run *run)
 	struct ssh_channel_callbacks_struct cb;
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 	ssh_channel ch = NULL;
+	ssh_event events = NULL;
 	enum wait_result w = WAIT_READY;
 	bool truncated = false;
 	char *shown = probe_clean_line(run->command, strlen(run->command), MAX_LINE_BYTES);
@@ -1042,6 +1043,11 @@ run_command(struct ssh_run *run)
 		if ((w = wait_session(run)) != WAIT_READY)
 			break;
 	}
+	events = ssh_event_new();
+	if (events == NULL || ssh_event_add_session(events, run->session) != SSH_OK) {
+		set_protocol_error(run, _("libssh could not watch the session"));
+		goto out;
+	}
 	while (w == WAIT_READY) {
 		int got = drain(ch, &out, &err, &truncated);
 
@@ -1057,6 +1063,13 @@ run_command(struct ssh_run *run)
 		     (run->exit_status != -1 || run->exit_signal != NULL)))
 			break;
 		w = wait_session(run);
+		/*
+		 * After EOF, reading the channel no longer makes libssh handle
+		 * packets, so the exit-status message would wait unread until the
+		 * deadline: let libssh process what has arrived.
+		 */
+		if (w == WAIT_READY && ssh_channel_is_eof(ch))
+			ssh_event_dopoll(events, 0);
 	}
 	if (w == WAIT_CANCELLED) {
 		command_result(run, &out, &err, truncated);
@@ -1093,6 +1106,10 @@ run_command(struct ssh_run *run)
 	probe_result_set_outcome(run->r, "ok");
 	rc = 0;
 out:
+	if (events != NULL) {
+		ssh_event_remove_session(events, run->session);
+		ssh_event_free(events);
+	}
 	if (ch != NULL) {
 		ssh_channel_close(ch);
 		ssh_channel_free(ch);

@@ -7,7 +7,7 @@
  * their arrays), and the text helpers run on it too.
  *
  * Built with ./configure CC=clang --enable-fuzz; run with
- * tests/fuzz/run-fuzz-dhcp.sh. With FUZZ_DHCP_WRITE_SEEDS=DIR in the
+ * tests/fuzz/run-fuzz.sh (see .ci/run for its arguments). With FUZZ_DHCP_WRITE_SEEDS=DIR in the
  * environment it only writes its seed frames (built by tests/unit/dhcp-frames.c)
  * into DIR and exits, so no binary seed needs to live in git.
  */

@@ -8,86 +8,40 @@
 # bridge found by itself, REQUEST dropped by nft (offer_no_ack), dnsmasq
 # stopped (no_reply), no client at all (no_request), and a capture without
 # root (error, saying sudo is needed). No packet leaves the namespaces.
-# Self-contained on purpose: it shares no helper with the other lab scripts.
+# The namespaces, dnsmasq and the teardown come from lab-lib.sh.
 . "$top_srcdir/tests/cli/tap.sh"
+. "$top_srcdir/tests/lab/lab-lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to make network namespaces and capture"
-for tool in ip dnsmasq busybox nft ethtool setpriv; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool is not installed (see bootstrap's TEST_PKGS)"
-done
+lab_need_root "needs root to make network namespaces and capture"
+lab_need_tools ip dnsmasq busybox nft ethtool setpriv
+lab_c_locale
 
-LC_ALL=C.UTF-8
-export LC_ALL
-unset LANGUAGE
-
-n=$(($$ % 10000))
-H=vt-dhcp-h-$$
-G=vt-dhcp-g-$$
-BR=$(printf 'mpqemubr%04d' "$n") # 12 characters: interface names stop at 15
+H=$(lab_name dhcp-h)
+G=$(lab_name dhcp-g)
+BR=$(lab_bridge_name)
 NET=10.97.5
 MAC=52:54:00:12:34:56
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vt-lab-dhcp.XXXXXX") || exit 1
-dnsmasq_pid=
-bg_pids=
-
-cleanup() {
-	for pid in $bg_pids $dnsmasq_pid; do
-		kill "$pid" 2>/dev/null
-	done
-	for pid in $bg_pids $dnsmasq_pid; do
-		wait "$pid" 2>/dev/null
-	done
-	ip netns del "$H" 2>/dev/null
-	ip netns del "$G" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-if ! ip netns add "$H" 2>"$tmp/err"; then
-	skip_all "ip netns add failed: $(cat "$tmp/err")"
-fi
-ip netns add "$G" || exit 1
+lab_init "${TMPDIR:-/tmp}/vt-lab-dhcp.XXXXXX"
+tmp=$lab_tmp
+lab_netns_add "$H" "$G"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # ---- the lab ---------------------------------------------------------------
 setup() {
-	ip -n "$H" link set lo up &&
-	ip -n "$G" link set lo up &&
-	ip -n "$H" link add "$BR" type bridge &&
-	ip -n "$H" addr add "$NET.1/24" dev "$BR" &&
-	ip -n "$H" link set "$BR" up &&
-	ip -n "$H" link add veth0 type veth peer name eth0 netns "$G" &&
-	ip -n "$H" link set veth0 master "$BR" up &&
+	lab_bridge "$H" "$BR" "$NET.1/24" &&
+	lab_veth "$H" veth0 "$G" eth0 "$BR" &&
 	ip -n "$G" link set eth0 address "$MAC" up &&
 	# Without this the bridge sends the OFFER with a bad UDP checksum and udhcpc drops it.
 	ip netns exec "$H" ethtool -K "$BR" tx off >/dev/null
 }
 
+# --no-ping: otherwise every OFFER waits about 3 s for a ping nobody answers.
 start_dnsmasq() {
-	: >"$tmp/dnsmasq.log"
-	# --no-ping: otherwise every OFFER waits about 3 s for a ping nobody answers.
-	ip netns exec "$H" dnsmasq --keep-in-foreground --conf-file=/dev/null \
-		--no-resolv --no-hosts --no-ping --bind-interfaces --interface="$BR" \
+	lab_start_dnsmasq "$H" 'DHCP, IP range' --no-ping --bind-interfaces --interface="$BR" \
 		--domain=multipass --dhcp-authoritative \
 		--dhcp-range="$NET.10,$NET.200,1h" --dhcp-leasefile="$tmp/leases" \
-		--log-facility="$tmp/dnsmasq.log" --pid-file="$tmp/dnsmasq.pid" &
-	dnsmasq_pid=$!
-	i=0
-	while ! grep -q 'DHCP, IP range' "$tmp/dnsmasq.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$dnsmasq_pid" 2>/dev/null; then
-			return 1
-		fi
-		sleep 0.1
-	done
-}
-
-stop_dnsmasq() {
-	kill "$dnsmasq_pid" 2>/dev/null
-	wait "$dnsmasq_pid" 2>/dev/null
-	dnsmasq_pid=
+		--pid-file="$tmp/dnsmasq.pid"
 }
 
 printf '#!/bin/sh\n# udhcpc hook: configure nothing, touch no resolv.conf.\nexit 0\n' >"$tmp/hook"
@@ -99,7 +53,7 @@ client() {
 		ip netns exec "$G" busybox udhcpc -i eth0 -f -q -n -t 3 -T 1 -x hostname:primary \
 			-s "$tmp/hook" >"$tmp/udhcpc.log" 2>&1 &
 		client_pid=$!
-		bg_pids="$bg_pids $client_pid"
+		lab_track "$client_pid"
 	else
 		ip netns exec "$G" busybox udhcpc -i eth0 -f -q -n -t 3 -T 1 -x hostname:primary \
 			-s "$tmp/hook" >"$tmp/udhcpc.log" 2>&1
@@ -119,7 +73,7 @@ start_probe() {
 	probe_start=$(now_ms)
 	ip netns exec "$H" "$VMTRIAGE" probe dhcp "$@" --format yaml >"$tmp/out" 2>"$tmp/err" &
 	probe_pid=$!
-	bg_pids="$bg_pids $probe_pid"
+	lab_track "$probe_pid"
 	i=0
 	while [ $i -lt 100 ] && kill -0 "$probe_pid" 2>/dev/null; do
 		for ino in $(awk 'NR > 1 { print $NF }' "/proc/$probe_pid/net/packet" 2>/dev/null); do
@@ -153,29 +107,10 @@ finish_probe() {
 	probe_wall=$((probe_end - probe_start))
 }
 
-# The value of a top-level key or fact in the YAML, without quotes.
-yaml_value() {
-	sed -n "s/^ *$1: *//p" "$tmp/out" | head -n 1 | sed "s/^'\\(.*\\)'\$/\\1/"
-}
-
-# check NAME EXPECTED_OUTCOME TEXT...: the outcome, and every TEXT somewhere in the YAML.
-check() {
-	name=$1 want=$2
-	shift 2
-	got=$(yaml_value outcome)
-	if [ "$got" != "$want" ]; then
-		not_ok "$name: outcome '$got', wanted '$want'" \
-			"$(cat "$tmp/out" "$tmp/err"; echo '--- udhcpc'; cat "$tmp/udhcpc.log" 2>/dev/null)"
-		return 1
-	fi
-	for t in "$@"; do
-		if ! grep -qF -- "$t" "$tmp/out"; then
-			not_ok "$name: output lacks '$t'" "$(cat "$tmp/out" "$tmp/err")"
-			return 1
-		fi
-	done
-	ok "$name"
-	sed 's/^/#   /' "$tmp/out"
+# What check adds when the outcome is wrong: the client's side.
+lab_diag() {
+	echo '--- udhcpc'
+	cat "$tmp/udhcpc.log" 2>/dev/null
 }
 
 lab_start=$(now_ms)
@@ -246,7 +181,7 @@ if [ "${dropped:-0}" -gt 0 ]; then ok "the nft rule dropped $dropped REQUEST(s)"
 ip netns exec "$H" nft delete table inet vtdhcp
 
 # ---- dnsmasq stopped: no_reply --------------------------------------------------
-stop_dnsmasq
+lab_stop_dnsmasq
 start_probe interface="$BR" seconds=5
 client bg
 finish_probe 40

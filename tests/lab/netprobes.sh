@@ -16,54 +16,30 @@
 # port_owner: dnsmasq holding UDP and TCP 53 (conflict naming it, expected
 # when allowed), seen by an unprivileged user (hidden), and a port nobody holds.
 # dns: that dnsmasq answering on the bridge, and a server with no route to it.
-# Self-contained on purpose: it shares no helper with the other lab scripts.
+# The namespaces, dnsmasq and the teardown come from lab-lib.sh.
 . "$top_srcdir/tests/cli/tap.sh"
+. "$top_srcdir/tests/lab/lab-lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to make network namespaces"
-for tool in ip dnsmasq setpriv; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool is not installed (see bootstrap's TEST_PKGS)"
-done
-
-LC_ALL=C.UTF-8
-export LC_ALL
-unset LANGUAGE
+lab_need_root "needs root to make network namespaces"
+lab_need_tools ip dnsmasq setpriv
+lab_c_locale
 
 n=$(($$ % 200 + 20))
-H=vt-np-h-$$
-P=vt-np-p-$$
-BR=$(printf 'mpqemubr%04d' $(($$ % 10000)))
+H=$(lab_name np-h)
+P=$(lab_name np-p)
+BR=$(lab_bridge_name)
 NET=10.97.$n
 PEER=10.98.$n
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vt-lab-np.XXXXXX") || exit 1
-dnsmasq_pid=
-
-cleanup() {
-	if [ -n "$dnsmasq_pid" ]; then
-		kill "$dnsmasq_pid" 2>/dev/null
-		wait "$dnsmasq_pid" 2>/dev/null
-	fi
-	ip netns del "$H" 2>/dev/null
-	ip netns del "$P" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-if ! ip netns add "$H" 2>"$tmp/err"; then
-	skip_all "ip netns add failed: $(cat "$tmp/err")"
-fi
-ip netns add "$P" || exit 1
+lab_init "${TMPDIR:-/tmp}/vt-lab-np.XXXXXX"
+tmp=$lab_tmp
+lab_netns_add "$H" "$P"
 
 setup() {
-	ip -n "$H" link set lo up &&
-	ip -n "$P" link set lo up &&
-	ip -n "$H" link add "$BR" type bridge &&
-	ip -n "$H" addr add "$NET.1/24" dev "$BR" &&
-	ip -n "$H" link set "$BR" up &&
+	lab_bridge "$H" "$BR" "$NET.1/24" &&
 	ip -n "$H" link add utun3 type veth peer name utun3-peer &&
 	ip -n "$H" link set utun3-peer up &&
 	ip -n "$H" link set utun3 up &&
-	ip -n "$H" link add eth0 type veth peer name eth0 netns "$P" &&
+	lab_veth "$H" eth0 "$P" eth0 &&
 	ip -n "$H" addr add "$PEER.1/24" dev eth0 &&
 	ip -n "$P" addr add "$PEER.2/24" dev eth0 &&
 	ip -n "$H" addr add "fd00:98:$n::1/64" dev eth0 nodad &&
@@ -87,29 +63,6 @@ probe_as_nobody() {
 	shift
 	ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$VMTRIAGE" probe "$@" --format yaml >"$tmp/out" 2>"$tmp/err"
-}
-
-yaml_value() {
-	sed -n "s/^ *$1: *//p" "$tmp/out" | head -n 1 | sed "s/^'\\(.*\\)'\$/\\1/"
-}
-
-# check NAME EXPECTED_OUTCOME TEXT...: the outcome, and every TEXT somewhere in the YAML.
-check() {
-	name=$1 want=$2
-	shift 2
-	got=$(yaml_value outcome)
-	if [ "$got" != "$want" ]; then
-		not_ok "$name: outcome '$got', wanted '$want'" "$(cat "$tmp/out" "$tmp/err")"
-		return 1
-	fi
-	for t in "$@"; do
-		if ! grep -qF -- "$t" "$tmp/out"; then
-			not_ok "$name: output lacks '$t'" "$(cat "$tmp/out" "$tmp/err")"
-			return 1
-		fi
-	done
-	ok "$name"
-	sed 's/^/#   /' "$tmp/out"
 }
 
 if ! setup; then
@@ -187,18 +140,8 @@ probe "$H" route destination="$NET.9"
 check "route: without expect" found "route.interface: $BR"
 
 # ---- port_owner and dns, with dnsmasq on the bridge ---------------------------
-ip netns exec "$H" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
-	--bind-interfaces --listen-address="$NET.1" --address=/primary.multipass/"$NET.5" \
-	--local=/multipass/ --log-facility="$tmp/dnsmasq.log" --pid-file= &
-dnsmasq_pid=$!
-i=0
-while ! grep -q 'started, version' "$tmp/dnsmasq.log" 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -gt 50 ] || ! kill -0 "$dnsmasq_pid" 2>/dev/null; then
-		break
-	fi
-	sleep 0.1
-done
+lab_start_dnsmasq "$H" 'started, version' --bind-interfaces --listen-address="$NET.1" \
+	--address=/primary.multipass/"$NET.5" --local=/multipass/ --pid-file=
 sleep 0.2
 
 probe "$H" port_owner port=53 allow=bootpd,launchd

@@ -7,28 +7,22 @@
 # outlives the deadline, a key the server refuses, a missing key, a key the
 # user may not read. Ports: refused, a listener that never sends a banner,
 # one whose packets are dropped. Needs root (sshd needs /run/sshd; namespaces).
+# The namespace and the teardown come from lab-lib.sh.
 . "$top_srcdir/tests/cli/tap.sh"
+. "$top_srcdir/tests/lab/lab-lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root: sshd needs /run/sshd, and the test makes a network namespace (CI runs as root)"
+lab_need_root "needs root: sshd needs /run/sshd, and the test makes a network namespace (CI runs as root)"
 command -v ip >/dev/null 2>&1 || skip_all "ip (iproute2) is missing"
 SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 [ -x "$SSHD" ] || skip_all "sshd is missing (apt-get install openssh-server)"
 command -v ssh-keygen >/dev/null 2>&1 || skip_all "ssh-keygen is missing (apt-get install openssh-client)"
 
-ns=vt-ssh-$$
-dir=$(mktemp -d /tmp/vt-ssh-lab.XXXXXX) || exit 1
-pids=
+ns=$(lab_name ssh)
+lab_init /tmp/vt-ssh-lab.XXXXXX
+dir=$lab_tmp
 sshd_pid=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	for p in $pids; do wait "$p" 2>/dev/null; done
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
 
-ip netns add "$ns" || skip_all "cannot make a network namespace here"
+lab_netns_add "$ns"
 ip -n "$ns" link set lo up
 nsx() { ip netns exec "$ns" "$@"; }
 
@@ -78,7 +72,7 @@ EOF
 	# Not through nsx: a function run with & is a subshell, and $! would name it, not sshd.
 	ip netns exec "$ns" "$SSHD" -f "$dir/sshd_config" -D -E "$dir/sshd.log" </dev/null >/dev/null 2>&1 &
 	sshd_pid=$!
-	pids="$pids $sshd_pid"
+	lab_track "$sshd_pid"
 	i=0
 	while ! listening "$port"; do
 		i=$((i + 1))
@@ -92,7 +86,7 @@ EOF
 stop_sshd() {
 	kill "$sshd_pid"
 	wait "$sshd_pid" 2>/dev/null
-	pids=$(echo "$pids" | sed "s/ $sshd_pid\$//; s/ $sshd_pid / /")
+	lab_pids=$(echo "$lab_pids" | sed "s/ $sshd_pid\$//; s/ $sshd_pid / /")
 }
 
 kh="$dir/known_hosts"
@@ -251,7 +245,7 @@ expect "nothing listening: refused" refused "connection refused"
 # A listener that takes the connection and never says a word.
 mkfifo "$dir/fifo"
 ip netns exec "$ns" busybox nc -l -p "$mute_port" <>"$dir/fifo" >/dev/null 2>&1 &
-pids="$pids $!"
+lab_track $!
 i=0
 while ! listening "$mute_port" && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
 probe port="$mute_port" key="$dir/id_user" known_hosts="$kh" seconds=2

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <netdb.h>
+
 #include "cmocka-prelude.h"
 
 #include <sys/socket.h>
@@ -435,6 +437,21 @@ test_dns_cancel(void **state)
 
 /* ---- reach -------------------------------------------------------------- */
 
+/* True when the system resolver knows name. */
+static bool
+resolves(const char *name)
+{
+	struct addrinfo hints, *res = NULL;
+	bool found;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_INET;
+	found = getaddrinfo(name, NULL, &hints, &res) == 0;
+	if (res != NULL)
+		freeaddrinfo(res);
+	return found;
+}
+
 static void
 test_reach_icmp_or_fallback(void **state)
 {
@@ -453,9 +470,12 @@ test_reach_icmp_or_fallback(void **state)
 		assert_true(lines_have(&r.evidence, "echo reply from 127.0.0.1"));
 	probe_result_free(&r);
 
-	run_probe(&r, "reach", "host", "localhost", "seconds", "3", NULL);
-	assert_string_equal(r.outcome, "reachable");
-	probe_result_free(&r);
+	/* A name, where this machine can resolve it (a bare chroot may have no /etc/hosts). */
+	if (resolves("localhost")) {
+		run_probe(&r, "reach", "host", "localhost", "seconds", "3", NULL);
+		assert_string_equal(r.outcome, "reachable");
+		probe_result_free(&r);
+	}
 
 	if (have_ipv6) {
 		run_probe(&r, "reach", "host", "::1", "seconds", "3", NULL);
