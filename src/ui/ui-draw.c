@@ -392,95 +392,11 @@ ui_too_small(void)
 
 /* ---- wrapping ------------------------------------------------------------ */
 
-/* Closing punctuation that must not begin a line, and opening that must not end one (CJK rules). */
-static bool
-no_line_start(wchar_t wc)
-{
-	return wcschr(L"，。、；：？！）」』】》〉”’…—,.;:?!)]}%", wc) != NULL && wc != 0;
-}
-
-static bool
-no_line_end(wchar_t wc)
-{
-	return wcschr(L"（「『【《〈“‘([{", wc) != NULL && wc != 0;
-}
-
-static wchar_t
-wchar_at(const char *s)
-{
-	mbstate_t st;
-	wchar_t wc = 0;
-	size_t n;
-
-	memset(&st, 0, sizeof st);
-	n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
-	return n == (size_t)-1 || n == (size_t)-2 ? 0 : wc;
-}
-
-/*
- * One paragraph, greedily: a line may break at a space (which goes) or
- * between two characters when either is wide, since Chinese and Japanese
- * text breaks between any two characters; but never before closing or
- * after opening punctuation. A word longer than the line is cut.
- */
-static void
-wrap_paragraph(const char *s, size_t len, size_t width, struct strlist *out)
-{
-	const char *end = s + len;
-
-	while (s < end) {
-		const char *p = s, *brk = NULL, *line_end = NULL;
-		size_t w = 0, prev_w = 0;
-		wchar_t prev = 0;
-		bool text = false;
-
-		while (p < end) {
-			size_t cw, n = char_at(p, &cw);
-			wchar_t wc = wchar_at(p);
-
-			/* Break opportunities before p; leading indentation is not one. */
-			if (text && *p == ' ')
-				brk = p;
-			else if (text && (cw == 2 || prev_w == 2) && prev != ' ' &&
-			         !no_line_start(wc) && !no_line_end(prev))
-				brk = p;
-			if (w + cw > width && p > s)
-				break;
-			if (*p != ' ')
-				text = true;
-			w += cw;
-			prev = wc;
-			prev_w = cw;
-			p += n;
-		}
-		line_end = p < end && brk != NULL ? brk : p;
-		p = line_end;
-		while (line_end > s && line_end[-1] == ' ')
-			line_end--;
-		strlist_take(out, xstrndup(s, (size_t)(line_end - s)));
-		while (p < end && *p == ' ')
-			p++;
-		s = p;
-	}
-}
-
+/* The rules (CJK breaks, punctuation) live in util's text_wrap, shared with the plain front end. */
 void
 ui_wrap(const char *s, size_t width, struct strlist *out)
 {
-	if (width < 4)
-		width = 4;
-	for (;;) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl != NULL ? (size_t)(nl - s) : strlen(s);
-
-		if (len == 0)
-			strlist_add(out, "");
-		else
-			wrap_paragraph(s, len, width, out);
-		if (nl == NULL || nl[1] == '\0')
-			break;
-		s = nl + 1;
-	}
+	text_wrap(s, width, out);
 }
 
 /* ---- lines --------------------------------------------------------------- */
