@@ -70,39 +70,6 @@ close_fd(int *fd)
 	}
 }
 
-/*
- * A pipe whose ends are close-on-exec (so no other child inherits them) and
- * above 2, so the child's dup2 onto 0, 1 and 2 can never clobber one end
- * with another when the parent was started with a standard fd closed.
- */
-static int
-cloexec_pipe(int fds[2])
-{
-#ifdef __APPLE__
-	if (pipe(fds) == -1)
-		return -1;
-	for (int i = 0; i < 2; i++)
-		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
-#else
-	if (pipe2(fds, O_CLOEXEC) == -1)
-		return -1;
-#endif
-	for (int i = 0; i < 2; i++) {
-		int nfd;
-
-		if (fds[i] > 2)
-			continue;
-		if ((nfd = fcntl(fds[i], F_DUPFD_CLOEXEC, 3)) == -1) {
-			close(fds[0]);
-			close(fds[1]);
-			return -1;
-		}
-		close(fds[i]);
-		fds[i] = nfd;
-	}
-	return 0;
-}
-
 static void
 set_nonblock(int fd)
 {

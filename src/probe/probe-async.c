@@ -154,41 +154,6 @@ set_nonblock(int fd)
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
-/* fd moved above 2 (the child's dup2 onto 0, 1, 2 must not clobber it), close-on-exec. */
-static int
-above_stdio(int fd)
-{
-	int nfd;
-
-	if (fd == -1 || fd > 2)
-		return fd;
-	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	close(fd);
-	return nfd;
-}
-
-static int
-cloexec_pipe(int fds[2])
-{
-#ifdef __APPLE__
-	if (pipe(fds) == -1)
-		return -1;
-	for (int i = 0; i < 2; i++)
-		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
-#else
-	if (pipe2(fds, O_CLOEXEC) == -1)
-		return -1;
-#endif
-	fds[0] = above_stdio(fds[0]);
-	fds[1] = above_stdio(fds[1]);
-	if (fds[0] == -1 || fds[1] == -1) {
-		close_fd(&fds[0]);
-		close_fd(&fds[1]);
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- records ------------------------------------------------------------ */
 
 static void
@@ -786,7 +751,7 @@ probe_job_start(const struct probe_entry *pe, const struct params *given, struct
 	job->deadline = job->start + job->budget_ms + HARD_GRACE_MS;
 
 	if (cloexec_pipe(outp) == -1 || cloexec_pipe(errp) == -1 ||
-	    (devnull = above_stdio(open("/dev/null", O_RDWR | O_CLOEXEC))) == -1) {
+	    (devnull = fd_above_stdio(open("/dev/null", O_RDWR | O_CLOEXEC))) == -1) {
 		e = errno;
 		goto failed;
 	}

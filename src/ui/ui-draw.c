@@ -127,33 +127,13 @@ ui_has_color(void)
 	return use_color;
 }
 
-/* One character at s: its length in bytes and its width; a bad byte is one of each. */
-static size_t
-char_at(const char *s, size_t *width)
-{
-	mbstate_t st;
-	wchar_t wc;
-	size_t len;
-	int w;
-
-	memset(&st, 0, sizeof st);
-	len = mbrtowc(&wc, s, MB_CUR_MAX, &st);
-	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
-		*width = 1;
-		return 1;
-	}
-	w = wcwidth(wc);
-	*width = w < 0 ? 1 : (size_t)w;
-	return len;
-}
-
 size_t
 ui_fit(const char *s, size_t maxcols, size_t *cols)
 {
 	size_t used = 0, bytes = 0;
 
 	while (s[bytes] != '\0') {
-		size_t w, n = char_at(s + bytes, &w);
+		size_t w, n = text_char(s + bytes, &w);
 
 		if (used + w > maxcols)
 			break;
@@ -206,7 +186,7 @@ ui_clean(const char *s, bool keep_newlines)
 			s += n == (size_t)-1 || n == (size_t)-2 || n == 0 ? 1 : n;
 			continue;
 		}
-		n = char_at(s, &w);
+		n = text_char(s, &w);
 		strbuf_add(&sb, s, n);
 		col += w;
 		s += n;
@@ -278,7 +258,7 @@ ui_cut_left(const char *s, size_t maxcols)
 		return xstrdup("");
 	/* Drop whole characters from the left until the rest and the ellipsis fit. */
 	while (*s != '\0' && w + ew > maxcols) {
-		size_t cw, n = char_at(s, &cw);
+		size_t cw, n = text_char(s, &cw);
 
 		s += n;
 		w -= cw;

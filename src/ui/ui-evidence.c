@@ -211,15 +211,9 @@ ui_evidence_key(struct ui *ui, int key, enum ui_action act)
 	case UI_ACT_BACK:
 		ui->evidence = false;
 		break;
-	case UI_ACT_UP:
-	case UI_ACT_DOWN:
-	case UI_ACT_PAGE_UP:
-	case UI_ACT_PAGE_DOWN:
-	case UI_ACT_HOME:
-	case UI_ACT_END:
-		ui_view_scroll(&ui->evidence_view, act, 1 << 20, LINES - 3);
-		break;
 	default:
+		/* Arrows, pages, Home and End scroll; ui_view_scroll ignores the rest. */
+		ui_view_scroll(&ui->evidence_view, act, 1 << 20, LINES - 3);
 		break;
 	}
 }

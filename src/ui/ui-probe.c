@@ -187,15 +187,9 @@ ui_probe_key(struct ui *ui, int key, enum ui_action act)
 	case UI_ACT_SELECT:
 		ui_set_message(ui, UI_DIM, "%s", _("The check is still looking; Esc stops it."));
 		break;
-	case UI_ACT_UP:
-	case UI_ACT_DOWN:
-	case UI_ACT_PAGE_UP:
-	case UI_ACT_PAGE_DOWN:
-	case UI_ACT_HOME:
-	case UI_ACT_END:
-		ui_view_scroll(&ui->view, act, 1 << 20, ui_body_rows(3));
-		break;
 	default:
+		/* Arrows, pages, Home and End scroll; ui_view_scroll ignores the rest. */
+		ui_view_scroll(&ui->view, act, 1 << 20, ui_body_rows(3));
 		break;
 	}
 }

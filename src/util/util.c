@@ -5,12 +5,14 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
@@ -425,9 +427,8 @@ utf8_is_clean_text(const char *s, size_t len)
 	return true;
 }
 
-/* Width of one character at p (n bytes); a bad byte counts as one column. */
-static size_t
-char_width(const char *p, size_t *n)
+size_t
+text_char(const char *s, size_t *width)
 {
 	mbstate_t st;
 	wchar_t wc;
@@ -435,24 +436,24 @@ char_width(const char *p, size_t *n)
 	int w;
 
 	memset(&st, 0, sizeof st);
-	len = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+	len = mbrtowc(&wc, s, MB_CUR_MAX, &st);
 	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
-		*n = 1;
+		*width = 1;
 		return 1;
 	}
-	*n = len;
 	w = wcwidth(wc);
-	return w < 0 ? 1 : (size_t)w;
+	*width = w < 0 ? 1 : (size_t)w;
+	return len;
 }
 
 size_t
 text_width(const char *s)
 {
-	size_t w = 0, n;
+	size_t w = 0, cw;
 
 	while (*s != '\0') {
-		w += char_width(s, &n);
-		s += n;
+		s += text_char(s, &cw);
+		w += cw;
 	}
 	return w;
 }
@@ -500,7 +501,7 @@ wrap_paragraph(const char *s, size_t len, size_t width, struct strlist *out)
 		bool text = false;
 
 		while (p < end) {
-			size_t n, cw = char_width(p, &n);
+			size_t cw, n = text_char(p, &cw);
 			wchar_t wc = wchar_at(p);
 
 			/* Break opportunities before p; leading indentation is not one. */
@@ -546,4 +547,40 @@ text_wrap(const char *s, size_t width, struct strlist *out)
 			break;
 		s = nl + 1;
 	}
+}
+
+int
+fd_above_stdio(int fd)
+{
+	int nfd;
+
+	if (fd == -1 || fd > 2)
+		return fd;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return nfd;
+}
+
+int
+cloexec_pipe(int fds[2])
+{
+#ifdef __APPLE__
+	if (pipe(fds) == -1)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+#else
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+#endif
+	fds[0] = fd_above_stdio(fds[0]);
+	fds[1] = fd_above_stdio(fds[1]);
+	if (fds[0] == -1 || fds[1] == -1) {
+		if (fds[0] != -1)
+			close(fds[0]);
+		if (fds[1] != -1)
+			close(fds[1]);
+		return -1;
+	}
+	return 0;
 }

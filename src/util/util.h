@@ -82,6 +82,8 @@ size_t str_distance(const char *, const char *);
 /* True when s is valid UTF-8 with no NUL and no C0 control other than \t \n \r. */
 bool utf8_is_clean_text(const char *s, size_t len);
 
+/* One character at s: returns its length in bytes, sets *width to its columns; a bad byte is one of each. */
+size_t text_char(const char *s, size_t *width);
 /* Columns a UTF-8 string takes on a terminal (wide CJK characters count 2). */
 size_t text_width(const char *s);
 /*
@@ -90,5 +92,14 @@ size_t text_width(const char *s);
  * breaks are kept. Appends the lines to out.
  */
 void text_wrap(const char *s, size_t width, struct strlist *out);
+
+/*
+ * fd moved above 2 and made close-on-exec (a child's dup2 onto 0, 1 and 2 can
+ * then never clobber it, even when we were started with a standard fd closed).
+ * Closes fd; returns the new one, or -1.
+ */
+int fd_above_stdio(int fd);
+/* A pipe whose ends are close-on-exec (no other child inherits them) and above 2. */
+int cloexec_pipe(int fds[2]);
 
 #endif
