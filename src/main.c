@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,25 +24,45 @@ static const struct {
 	{ "probe", cli_probe },
 	{ "fix", cli_fix },
 	{ "graph", cli_graph },
+	{ "collect", cli_collect },
 };
 
 /*
- * Takes --lang LANG (or --lang=LANG) out of argv wherever it stands, so it
- * works before and after the subcommand. Returns the new argc, or -1.
+ * Options every command understands, wherever they stand: --lang LANG and
+ * --snapshot FILE are taken out of argv. Returns the new argc, or -1 with
+ * *missing naming the option that lacks its value.
  */
 static int
-take_lang(int argc, char **argv)
+take_global_options(int argc, char **argv, const char **missing)
 {
+	static const struct {
+		const char *name;
+		const char **value;
+	} opts[] = {
+	    {"--lang", &cli_global.lang},
+	    {"--snapshot", &cli_global.snapshot},
+	};
 	int out = 1;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--lang") == 0) {
-			if (i + 1 == argc)
-				return -1;
-			cli_global.lang = argv[++i];
-		} else if (strncmp(argv[i], "--lang=", 7) == 0)
-			cli_global.lang = argv[i] + 7;
-		else
+		bool taken = false;
+
+		for (size_t o = 0; o < nitems(opts) && !taken; o++) {
+			size_t len = strlen(opts[o].name);
+
+			if (strcmp(argv[i], opts[o].name) == 0) {
+				if (i + 1 == argc) {
+					*missing = opts[o].name;
+					return -1;
+				}
+				*opts[o].value = argv[++i];
+				taken = true;
+			} else if (strncmp(argv[i], opts[o].name, len) == 0 && argv[i][len] == '=') {
+				*opts[o].value = argv[i] + len + 1;
+				taken = true;
+			}
+		}
+		if (!taken)
 			argv[out++] = argv[i];
 	}
 	argv[out] = NULL;
@@ -51,7 +72,8 @@ take_lang(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	int i;
+	const char *missing = NULL;
+	int i, rc;
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
@@ -60,8 +82,11 @@ main(int argc, char **argv)
 	textdomain(PACKAGE);
 #endif
 
-	if ((argc = take_lang(argc, argv)) < 0) {
-		fprintf(stderr, _("vmtriage: --lang needs a language, such as zh_CN or de\n"));
+	if ((argc = take_global_options(argc, argv, &missing)) < 0) {
+		if (strcmp(missing, "--lang") == 0)
+			fprintf(stderr, _("vmtriage: --lang needs a language, such as zh_CN or de\n"));
+		else
+			fprintf(stderr, _("vmtriage: %s needs a value\n"), missing);
 		return EXIT_USAGE;
 	}
 	/* Options before the subcommand: --help, --version. */
@@ -80,6 +105,8 @@ main(int argc, char **argv)
 	}
 	if (cli_global.lang != NULL)
 		setenv("LANGUAGE", cli_global.lang, 1);
+	if ((rc = cli_open_snapshot()) != 0)
+		return rc;
 	if (i == argc)
 		return cli_wizard();
 	for (size_t c = 0; c < nitems(commands); c++)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/yamlout.h"
+#include "util/yamlout.h"
 #include "fix/fix.h"
 #include "host/host.h"
 #include "probe/probe.h"
@@ -193,7 +193,7 @@ cli_probe(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	probe_run(pe, &given, host_live(), &res);
+	probe_run(pe, &given, cli_host(), &res);
 	if (yaml)
 		probe_print_yaml(pe, &res);
 	else {

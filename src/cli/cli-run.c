@@ -166,20 +166,29 @@ print_events(struct run *r)
 	engine_events_free(ev, n);
 }
 
+/* A node's text in the user's language, with the facts known now in its {{templates}}. Owned. */
+static char *
+node_text(struct run *r, const struct flow_text *t)
+{
+	return facts_expand_text(engine_facts(r->engine), cli_text(t));
+}
+
 static void
 print_header(struct run *r, const struct flow_node *n)
 {
-	const char *title = cli_text(&n->title);
+	char *title = node_text(r, &n->title), *text = node_text(r, &n->text);
 
 	fputc('\n', r->out);
 	if (title[0] != '\0')
 		fprintf(r->out, "== %s ==\n", title);
-	print_indented(r->out, "", cli_text(&n->text));
+	print_indented(r->out, "", text);
 	/* The source once per section, not on every step. */
 	if (n->source != NULL && !str_eq(n->source, r->last_source)) {
 		fprintf(r->out, _("  [source: %s]\n"), n->source);
 		r->last_source = n->source;
 	}
+	free(title);
+	free(text);
 }
 
 /* Reads one line from stdin; NULL at end of input. */
@@ -208,8 +217,12 @@ step_ask(struct run *r, const struct flow_node *n)
 	const char *answer = NULL;
 
 	print_header(r, n);
-	for (size_t i = 0; i < nchoices; i++)
-		fprintf(r->out, "  %zu. %s\n", i + 1, cli_text(&choices[i].choice->text));
+	for (size_t i = 0; i < nchoices; i++) {
+		char *text = node_text(r, &choices[i].choice->text);
+
+		fprintf(r->out, "  %zu. %s\n", i + 1, text);
+		free(text);
+	}
 	if (r->have_answers && (answer = answers_get(&r->answers, engine_flow(r->engine), n))) {
 		fprintf(r->out, _("> %s (from %s)\n"), answer, r->answers_path);
 		if (engine_answer_text(r->engine, answer) != 0) {
@@ -488,26 +501,36 @@ show_end(struct run *r, const struct flow_node *n)
 		[VERDICT_CAUSE] = N_("Cause found"),
 		[VERDICT_ESCALATE] = N_("Needs help beyond this tool"),
 	};
-	const char *cause = cli_text(&n->cause), *title = cli_text(&n->title);
+	char *cause = node_text(r, &n->cause), *title = node_text(r, &n->title);
+	char *text = node_text(r, &n->text), *item = NULL;
 
 	fprintf(r->out, "\n== %s ==\n", _(verdicts[n->verdict]));
 	if (title[0] != '\0')
 		fprintf(r->out, "%s\n", title);
 	if (cause[0] != '\0')
 		fprintf(r->out, _("Cause: %s\n"), cause);
-	print_indented(r->out, "", cli_text(&n->text));
+	print_indented(r->out, "", text);
 	if (n->nsteps > 0) {
 		fprintf(r->out, _("What to do next:\n"));
-		for (size_t i = 0; i < n->nsteps; i++)
-			print_item(r->out, cli_text(&n->steps[i]));
+		for (size_t i = 0; i < n->nsteps; i++) {
+			item = node_text(r, &n->steps[i]);
+			print_item(r->out, item);
+			free(item);
+		}
 	}
 	if (n->nattach > 0) {
 		fprintf(r->out, _("When you ask for help, attach:\n"));
-		for (size_t i = 0; i < n->nattach; i++)
-			print_item(r->out, cli_text(&n->attach[i]));
+		for (size_t i = 0; i < n->nattach; i++) {
+			item = node_text(r, &n->attach[i]);
+			print_item(r->out, item);
+			free(item);
+		}
 	}
 	if (n->source != NULL)
 		fprintf(r->out, _("  [source: %s]\n"), n->source);
+	free(cause);
+	free(title);
+	free(text);
 	return n->verdict == VERDICT_SOLVED || n->verdict == VERDICT_HEALTHY ? EXIT_DONE :
 	    EXIT_CAUSE;
 }
@@ -637,8 +660,11 @@ cli_run(int argc, char **argv)
 	}
 	r.interactive = isatty(STDIN_FILENO);
 	catch_signals();
-	r.host = host_live();
-	facts_detect_host(&facts);
+	r.host = cli_host();
+	/* A snapshot is another machine's past: its fixes can only be shown. */
+	if (!host_is_live(r.host))
+		r.dry_run = true;
+	cli_host_facts(&facts);
 	r.engine = engine_new(&cat, flow, from, &facts);
 	fprintf(r.out, "# %s\n", cli_text(&flow->title));
 	if (!flow_for_platform(flow, facts_get(&facts, "os")))

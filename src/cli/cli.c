@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "host/host.h"
+#include "host/snapshot.h"
+#include "engine/facts.h"
 #include "ui/ui.h"
 #include "util/util.h"
 
@@ -41,9 +44,15 @@ cli_usage(FILE *fp)
 		"  fix NAME [KEY=VALUE...]   show the plan a fix would run\n"
 		"  fix --list                every fix and its parameters\n"
 		"  graph FLOW                the flow as a Graphviz DOT graph\n"
+		"  collect [-o FILE]         save what the probes read on this machine, for\n"
+		"                            a help desk to walk offline with --snapshot\n"
+		"      --instance NAME       also look at this instance (repeatable)\n"
+		"      --capture SECONDS     also capture DHCP on the bridge (needs root)\n"
 		"\n"
 		"Options:\n"
 		"  --lang LANG               language for messages and flows (zh_CN, de, es)\n"
+		"  --snapshot FILE           look at a collected snapshot, not this machine;\n"
+		"                            fixes are shown, never run\n"
 		"  --help, --version\n"
 		"\n"
 		"Exit status of run: 0 solved or healthy, 1 cause found or escalation,\n"
@@ -106,6 +115,43 @@ bool
 cli_flow_is_broken(const struct flow *f)
 {
 	return path_listed(&broken_paths, f->path);
+}
+
+struct host *
+cli_host(void)
+{
+	return cli_global.host != NULL ? cli_global.host : host_live();
+}
+
+void
+cli_host_facts(struct facts *f)
+{
+	struct host *h = cli_host();
+	struct snapshot *s = host_snapshot_get(h);
+	const char *k;
+
+	facts_set_host(f, host_os(h), host_arch(h));
+	for (size_t i = 0; s != NULL && (k = snapshot_meta_key(s, i)) != NULL; i++) {
+		size_t pl = strlen(SNAPSHOT_FACT_PREFIX);
+
+		if (strncmp(k, SNAPSHOT_FACT_PREFIX, pl) == 0 && k[pl] != '\0')
+			facts_set(f, k + pl, snapshot_meta(s, k));
+	}
+}
+
+int
+cli_open_snapshot(void)
+{
+	char *err = NULL;
+
+	if (cli_global.snapshot == NULL || cli_global.host != NULL)
+		return 0;
+	if ((cli_global.host = host_snapshot_open(cli_global.snapshot, &err)) == NULL) {
+		fprintf(stderr, _("vmtriage: cannot use the snapshot: %s\n"), err);
+		free(err);
+		return EXIT_DATAERR;
+	}
+	return 0;
 }
 
 bool

@@ -24,12 +24,26 @@ enum {
 /* Options every subcommand understands. */
 struct cli_global {
 	const char *lang; /* --lang, else from the environment */
+	const char *snapshot; /* --snapshot FILE */
+	struct host *host;    /* the snapshot's host, once loaded */
 };
 extern struct cli_global cli_global;
 
 /* True when this binary is the one in the build tree (not installed): it then
  * uses the source tree's flows and the build tree's message catalogues. */
 bool cli_running_from_build_tree(void);
+
+/* Where probes look: the snapshot of --snapshot, else this machine. */
+struct host *cli_host(void);
+/*
+ * Loads the --snapshot file, if one was given. Returns 0, or prints why it
+ * cannot be read and returns EXIT_DATAERR.
+ */
+int cli_open_snapshot(void);
+/* The facts a walk starts with: the host's os and arch, and a snapshot's own facts. */
+struct facts;
+void cli_host_facts(struct facts *);
+int cli_collect(int, char **);
 
 /* The user's language for flow texts: --lang, LANGUAGE, LC_ALL, LC_MESSAGES, LANG. */
 const char *cli_lang(void);

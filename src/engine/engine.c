@@ -265,6 +265,18 @@ engine_stop_state(enum flow_node_kind kind)
 	fatalx("engine: a %s node is never a stop", flow_node_kind_name(kind));
 }
 
+/* The defaults of the facts a flow declares, for those not known yet. */
+static void
+apply_fact_defaults(struct engine *e, const struct flow *flow)
+{
+	for (size_t i = 0; i < flow->nfacts; i++) {
+		const struct flow_fact_decl *d = &flow->facts[i];
+
+		if (d->def != NULL && facts_get(&e->facts, d->name) == NULL)
+			facts_set(&e->facts, d->name, d->def);
+	}
+}
+
 /* The walk arrives at a stop: it joins the path, and the front end hears of it. */
 static void
 engine_stop(struct engine *e, const struct flow_node *n)
@@ -375,6 +387,7 @@ engine_step_goto(struct engine *e, const struct flow_node *n, const struct flow_
 	e->nframes++;
 	engine_event(e, EV_GOTO, n, "%s", to->id);
 	e->flow = to;
+	apply_fact_defaults(e, to);
 	*next = entry;
 	return STEP_NEXT;
 }
@@ -486,6 +499,7 @@ engine_new(const struct catalog *cat, const struct flow *flow, const struct flow
 	e->flow = flow;
 	if (initial != NULL)
 		facts_copy(&e->facts, initial);
+	apply_fact_defaults(e, flow);
 	if (start == NULL && (start = flow->start_node) == NULL && flow->start != NULL)
 		start = flow_node_find(flow, flow->start);
 	if (start == NULL) {

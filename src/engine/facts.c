@@ -1,7 +1,7 @@
 /*
  * facts.c: the name=value pairs a walk has learned, the built-in facts every
  * flow may use (os, arch), and the {{name}} templates that probe and fix
- * parameters are written with.
+ * parameters, and the texts people read, are written with.
  *
  * A walk holds a few dozen facts at most, and Back keeps one copy per stop, so
  * a plain array with a linear search is both the simplest and the cheapest
@@ -11,9 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifndef _WIN32
-#include <sys/utsname.h>
-#endif
 
 #include "engine/facts.h"
 #include "util/util.h"
@@ -145,28 +142,15 @@ facts_is_builtin(const char *key)
 }
 
 /*
- * Flows say linux/darwin/windows, the names configure uses for VT_PLATFORM;
- * uname says Linux/Darwin. A system uname does not name (a BSD, say) gets the
- * platform the build was made for, which is what its platform code expects.
+ * The host layer names the machine (host_os: this one's, or a snapshot's);
+ * an unknown OS gets the platform the build was made for.
  */
 void
-facts_detect_host(struct facts *f)
+facts_set_host(struct facts *f, const char *os, const char *arch)
 {
-	const char *os = VT_PLATFORM;
-#ifndef _WIN32
-	struct utsname u;
-
-	if (uname(&u) == 0) {
-		if (strcmp(u.sysname, "Linux") == 0)
-			os = "linux";
-		else if (strcmp(u.sysname, "Darwin") == 0)
-			os = "darwin";
-		/* The machine name as uname prints it: x86_64, aarch64, arm64. */
-		if (u.machine[0] != '\0')
-			facts_set(f, "arch", u.machine);
-	}
-#endif
-	facts_set(f, "os", os);
+	facts_set(f, "os", os != NULL && os[0] != '\0' ? os : VT_PLATFORM);
+	if (arch != NULL && arch[0] != '\0')
+		facts_set(f, "arch", arch);
 }
 
 const char *
@@ -223,6 +207,57 @@ facts_expand(const struct facts *f, const char *tmpl, char **missing)
 	 * The rest, including an unclosed "{{" kept literally: the validator
 	 * refuses those, and a literal is easier to spot in a report than a hole.
 	 */
+	strbuf_adds(&sb, p);
+	return strbuf_detach(&sb);
+}
+
+/*
+ * A value as it may appear in a text: C0 controls, DEL and the C1 controls
+ * (U+0080..U+009F, two bytes in UTF-8) become '?', tabs spaces. Everything
+ * else, wide characters included, is copied as it is.
+ */
+static void
+text_add_value(struct strbuf *sb, const char *value)
+{
+	const unsigned char *p = (const unsigned char *)value;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\t')
+			strbuf_addc(sb, ' ');
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_addc(sb, '?');
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			strbuf_addc(sb, '?');
+			p++;
+		} else
+			strbuf_addc(sb, (char)*p);
+	}
+}
+
+char *
+facts_expand_text(const struct facts *f, const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text, *next = NULL, *name = NULL, *open = NULL, *value = NULL;
+	char *key = NULL;
+	size_t len;
+
+	if (text == NULL)
+		return xstrdup("");
+	while ((next = facts_template_next(p, &name, &len)) != NULL) {
+		open = strstr(p, "{{");
+		strbuf_add(&sb, p, (size_t)(open - p));
+		key = xstrndup(name, len);
+		value = len > 0 ? facts_get(f, key) : NULL;
+		/* Not known (yet): the template as the flow wrote it, from "{{" to "}}". */
+		if (value == NULL)
+			strbuf_add(&sb, open, (size_t)(next - open));
+		else
+			text_add_value(&sb, value);
+		free(key);
+		key = NULL;
+		p = next;
+	}
 	strbuf_adds(&sb, p);
 	return strbuf_detach(&sb);
 }

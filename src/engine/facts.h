@@ -28,7 +28,8 @@ extern const char *const facts_builtin[];
 bool facts_is_builtin(const char *key);
 
 /* Facts the front end knows before the walk: os, arch. */
-void facts_detect_host(struct facts *);
+/* Sets "os" and "arch" to a host's (host_os, host_arch: this machine's, or a snapshot's). */
+void facts_set_host(struct facts *, const char *os, const char *arch);
 
 /*
  * Expands {{name}} in tmpl with fact values. Unknown facts leave *missing set
@@ -36,6 +37,18 @@ void facts_detect_host(struct facts *);
  * Returns the expanded string (owned by the caller).
  */
 char *facts_expand(const struct facts *, const char *tmpl, char **missing);
+
+/*
+ * Expands {{name}} in a text people read (a node's title, text, choices,
+ * cause, next steps, attachments) with fact values. Unlike facts_expand, a
+ * template whose fact is not known stays exactly as written, braces and white
+ * space included, so a text never loses words ("names {{instance}} more than
+ * once", not "names  more than once"); an unclosed "{{" stays too. Control
+ * characters in a value (it may come from a probe or a snapshot) show as '?',
+ * a tab as a space, so a value cannot break a line or reach the terminal as a
+ * command. Returns the expanded text (owned by the caller); "" for NULL.
+ */
+char *facts_expand_text(const struct facts *, const char *text);
 
 /*
  * Finds the next {{name}} in s. Returns a pointer just past it, or NULL when

@@ -108,6 +108,8 @@ struct validator {
 
 	/* facts the flow declares or its ask nodes set */
 	struct nameset facts;
+	/* every fact name the flow can know, for hints; built on first need */
+	const char **fact_names;
 	/* "def\0value" pairs param_check has passed: no need to compile a regex twice */
 	struct nameset checked;
 };
@@ -334,17 +336,59 @@ check_guards(struct validator *v, const struct flow_node *n)
 			check_guard(v, &e->alts[i].when);
 }
 
-/* {{ name }} in a parameter value: every name must be a fact this flow can know. */
-static void
-check_templates(struct validator *v, const struct flow_param *p)
+/*
+ * The names a template may use, for "did you mean": the built-in facts, the
+ * flow's own and those of its probes (patterns with '*' name no one fact).
+ */
+static const char *const *
+fact_names(struct validator *v)
 {
-	const char *s = p->value, *open, *close, *a, *b;
+	size_t n = 0, cap = 0;
+
+	if (v->fact_names != NULL)
+		return v->fact_names;
+	cap = v->facts.n + 1;
+	for (size_t i = 0; facts_builtin[i] != NULL; i++)
+		cap++;
+	for (size_t i = 0; i < v->nprobes; i++)
+		for (const char *const *f = v->probes[i]->facts; f != NULL && *f != NULL; f++)
+			cap++;
+	v->fact_names = xcalloc(cap, sizeof *v->fact_names);
+	for (size_t i = 0; facts_builtin[i] != NULL; i++)
+		v->fact_names[n++] = facts_builtin[i];
+	for (size_t i = 0; i < v->facts.size; i++)
+		if (v->facts.v[i] != NULL)
+			v->fact_names[n++] = v->facts.v[i];
+	for (size_t i = 0; i < v->nprobes; i++)
+		for (const char *const *f = v->probes[i]->facts; f != NULL && *f != NULL; f++)
+			if (strchr(*f, '*') == NULL)
+				v->fact_names[n++] = *f;
+	return v->fact_names;
+}
+
+/*
+ * {{ name }} in s: every name must be a fact this flow can know. s is a
+ * parameter's value (param names it) or a text under key (a text's
+ * translations are checked too, so done keeps what was said already: one
+ * problem is reported once at the text's position, not once per language).
+ */
+static void
+check_templates_in(struct validator *v, const char *s, struct flow_pos pos, const char *param,
+    const char *key, struct nameset *done)
+{
+	const char *open, *close, *a, *b, *hint;
 
 	while ((open = strstr(s, "{{")) != NULL) {
 		char *name;
 
 		if ((close = strstr(open + 2, "}}")) == NULL) {
-			verr(v, p->pos, _("unclosed '{{' in parameter '%s'"), p->name);
+			if (nameset_has_n(done, "{{", 2))
+				return;
+			nameset_add(done, xstrdup("{{"));
+			if (param != NULL)
+				verr(v, pos, _("unclosed '{{' in parameter '%s'"), param);
+			else
+				verr(v, pos, _("unclosed '{{' in '%s'"), key);
 			return;
 		}
 		for (a = open + 2; a < close && (*a == ' ' || *a == '\t'); a++)
@@ -353,16 +397,69 @@ check_templates(struct validator *v, const struct flow_param *p)
 			;
 		s = close + 2;
 		if (a == b) {
-			verr(v, p->pos, _("empty '{{}}' in parameter '%s': name a fact inside"),
-			    p->name);
+			if (nameset_has_n(done, "{{}}", 4))
+				continue;
+			nameset_add(done, xstrdup("{{}}"));
+			if (param != NULL)
+				verr(v, pos, _("empty '{{}}' in parameter '%s': name a fact inside"),
+				    param);
+			else
+				verr(v, pos, _("empty '{{}}' in '%s': name a fact inside"), key);
 			continue;
 		}
+		if (nameset_has_n(done, a, (size_t)(b - a)))
+			continue;
 		name = xstrndup(a, (size_t)(b - a));
-		if (!fact_known(v, name))
-			verr(v, p->pos, _("template names fact '%.64s', which nothing in this flow sets"),
+		if (fact_known(v, name)) {
+			free(name);
+			continue;
+		}
+		if ((hint = closest(v, name, fact_names(v))) != NULL)
+			verr(v, pos, _("template names fact '%.64s', which nothing in this flow sets; "
+				       "did you mean '%s'?"),
+			    name, hint);
+		else
+			verr(v, pos, _("template names fact '%.64s', which nothing in this flow sets"),
 			    name);
-		free(name);
+		nameset_add(done, name);
 	}
+}
+
+static void
+check_templates(struct validator *v, const struct flow_param *p)
+{
+	struct nameset done = { NULL, 0, 0 };
+
+	check_templates_in(v, p->value, p->pos, p->name, NULL, &done);
+	nameset_free(&done, true);
+}
+
+/* Texts people read are templated too (the front ends fill them in with the walk's facts). */
+static void
+check_text_templates(struct validator *v, const struct flow_text *t, const char *key)
+{
+	struct nameset done = { NULL, 0, 0 };
+
+	if (t->en == NULL)
+		return;
+	check_templates_in(v, t->en, t->pos, NULL, key, &done);
+	for (size_t i = 0; i < t->ntr; i++)
+		check_templates_in(v, t->tr[i].text, t->pos, NULL, key, &done);
+	nameset_free(&done, true);
+}
+
+static void
+check_node_texts(struct validator *v, const struct flow_node *n)
+{
+	check_text_templates(v, &n->title, "title");
+	check_text_templates(v, &n->text, "text");
+	for (size_t i = 0; i < n->nchoices; i++)
+		check_text_templates(v, &n->choices[i].text, "text");
+	check_text_templates(v, &n->cause, "cause");
+	for (size_t i = 0; i < n->nsteps; i++)
+		check_text_templates(v, &n->steps[i], "next_steps");
+	for (size_t i = 0; i < n->nattach; i++)
+		check_text_templates(v, &n->attach[i], "attach");
 }
 
 enum user { USER_PROBE, USER_FIX };
@@ -535,6 +632,7 @@ check_node(struct validator *v, const struct flow_node *n)
 	const char *hint;
 
 	check_guards(v, n);
+	check_node_texts(v, n);
 	switch (n->kind) {
 	case NODE_CHECK:
 		if (n->probe == NULL || (p = probe_find(n->probe)) == NULL)
@@ -782,6 +880,7 @@ flow_validate(const struct flow *flow, const struct catalog *cat, struct diags *
 
 	nameset_free(&v.checked, true);
 	nameset_free(&v.facts, false);
+	free(v.fact_names);
 	free(v.probes);
 	free(v.ids);
 	free(v.table);

@@ -39,6 +39,7 @@ struct ybuild {
 	size_t depth;
 	const struct ynode *root;
 	bool failed; /* stop: the document is unusable */
+	size_t max_file, max_scalar;
 };
 
 static void yerr(struct ybuild *, int line, int col, const char *fmt, ...) VT_PRINTF(4, 5);
@@ -454,9 +455,9 @@ on_scalar(struct ybuild *b, const yaml_event_t *ev)
 
 	if (!check_props(b, ev, ev->data.scalar.anchor, ev->data.scalar.tag))
 		return;
-	if (len > FLOW_MAX_SCALAR_BYTES) {
+	if (len > b->max_scalar) {
 		yerr(b, mark_line(&ev->start_mark), mark_col(&ev->start_mark),
-		    _("string is too long (%zu bytes; at most %d)"), len, FLOW_MAX_SCALAR_BYTES);
+		    _("string is too long (%zu bytes; at most %zu)"), len, b->max_scalar);
 		b->failed = true;
 		return;
 	}
@@ -531,6 +532,14 @@ on_end(struct ybuild *b)
 const struct ynode *
 ydoc_parse(struct arena *arena, const char *name, const char *buf, size_t len, struct diags *diags)
 {
+	return ydoc_parse_limits(arena, name, buf, len, diags, FLOW_MAX_FILE_BYTES,
+	                         FLOW_MAX_SCALAR_BYTES);
+}
+
+const struct ynode *
+ydoc_parse_limits(struct arena *arena, const char *name, const char *buf, size_t len,
+                  struct diags *diags, size_t max_file, size_t max_scalar)
+{
 	const unsigned char *u = (const unsigned char *)buf;
 	struct ybuild b;
 	yaml_parser_t parser;
@@ -543,10 +552,11 @@ ydoc_parse(struct arena *arena, const char *name, const char *buf, size_t len, s
 	b.arena = arena;
 	b.name = name;
 	b.diags = diags;
+	b.max_file = max_file;
+	b.max_scalar = max_scalar;
 
-	if (len > FLOW_MAX_FILE_BYTES) {
-		yerr(&b, 1, 1, _("file is too big (%zu bytes; a flow may have at most %d)"), len,
-		    FLOW_MAX_FILE_BYTES);
+	if (len > max_file) {
+		yerr(&b, 1, 1, _("file is too big (%zu bytes; at most %zu)"), len, max_file);
 		return NULL;
 	}
 	if ((len >= 4 && memcmp(u, "\xff\xfe\0\0", 4) == 0) ||

@@ -52,6 +52,10 @@ struct ynode {
 const struct ynode *ydoc_parse(struct arena *, const char *name, const char *buf, size_t len,
     struct diags *);
 
+/* The same with other limits on the file's and each string's size (snapshots). */
+const struct ynode *ydoc_parse_limits(struct arena *, const char *name, const char *buf,
+    size_t len, struct diags *, size_t max_file, size_t max_scalar);
+
 /* The value of key in a mapping, or NULL. */
 const struct ynode *ynode_get(const struct ynode *map, const char *key);
 /* A plain scalar that YAML reads as null: empty, "~" or "null". */

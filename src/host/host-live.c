@@ -15,12 +15,14 @@
 
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 #endif
 
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -742,11 +744,103 @@ live_stat(struct host *h, const char *path, char *kind)
 	return 1;
 }
 
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names with a line break cannot be listed one per line; they are left out. */
+static int
+live_list_dir(struct host *h, const char *path, struct host_result *r)
+{
+	struct strlist names = STRLIST_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct dirent *de;
+	DIR *d;
+
+	(void)h;
+	if ((d = opendir(path)) == NULL) {
+		open_failed(r, path, errno);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    strchr(de->d_name, '\n') != NULL)
+			continue;
+		strlist_add(&names, de->d_name);
+	}
+	closedir(d);
+	if (names.n > 0)
+		qsort(names.v, names.n, sizeof *names.v, cmp_names);
+	for (size_t i = 0; i < names.n; i++)
+		strbuf_addf(&sb, "%s\n", names.v[i]);
+	strlist_free(&names);
+	r->out_len = sb.len;
+	r->out = strbuf_detach(&sb);
+	r->status = HOST_OK;
+	return 0;
+}
+
+static struct utsname live_uts;
+static bool live_uts_known;
+
+static const struct utsname *
+live_uname(void)
+{
+	if (!live_uts_known) {
+		if (uname(&live_uts) != 0)
+			memset(&live_uts, 0, sizeof live_uts);
+		live_uts_known = true;
+	}
+	return &live_uts;
+}
+
+static const char *
+live_os(struct host *h)
+{
+	const char *sys = live_uname()->sysname;
+
+	(void)h;
+	if (strcmp(sys, "Linux") == 0)
+		return "linux";
+	if (strcmp(sys, "Darwin") == 0)
+		return "darwin";
+	return VT_PLATFORM;
+}
+
+/* The machine name as uname prints it: x86_64, aarch64, arm64. */
+static const char *
+live_arch(struct host *h)
+{
+	(void)h;
+	return live_uname()->machine;
+}
+
+static time_t
+live_now(struct host *h)
+{
+	(void)h;
+	return time(NULL);
+}
+
+static struct host *
+live_open_remote(struct host *h, const struct host_remote *r, char **err)
+{
+	(void)h;
+	return host_ssh_open(r, err);
+}
+
 static const struct host_ops live_ops = {
     .name = "live",
     .read_file = live_read_file,
     .run = live_run,
     .stat = live_stat,
+    .list_dir = live_list_dir,
+    .os = live_os,
+    .arch = live_arch,
+    .now = live_now,
+    .open_remote = live_open_remote,
 };
 
 struct host *

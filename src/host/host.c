@@ -83,6 +83,86 @@ host_stat(struct host *h, const char *path, char *kind)
 	return h->ops->stat(h, path, kind);
 }
 
+int
+host_list_dir(struct host *h, const char *path, struct host_result *r)
+{
+	check_host(h);
+	result_init(r);
+	if (h->ops->list_dir == NULL) {
+		r->status = HOST_ERROR;
+		r->message = xasprintf(_("%s: this host cannot list directories"), path);
+	} else
+		h->ops->list_dir(h, path, r);
+	return result_finish(r, path);
+}
+
+const char *
+host_os(struct host *h)
+{
+	const char *os;
+
+	check_host(h);
+	os = h->ops->os != NULL ? h->ops->os(h) : NULL;
+	return os != NULL && os[0] != '\0' ? os : "unknown";
+}
+
+const char *
+host_arch(struct host *h)
+{
+	const char *arch;
+
+	check_host(h);
+	arch = h->ops->arch != NULL ? h->ops->arch(h) : NULL;
+	return arch != NULL ? arch : "";
+}
+
+time_t
+host_now(struct host *h)
+{
+	check_host(h);
+	return h->ops->now != NULL ? h->ops->now(h) : time(NULL);
+}
+
+bool
+host_utc_offset(struct host *h, long *seconds)
+{
+	check_host(h);
+	return h->ops->utc_offset != NULL && h->ops->utc_offset(h, seconds);
+}
+
+bool
+host_is_live(const struct host *h)
+{
+	return h != NULL && h == host_live();
+}
+
+char *
+host_remote_key(const struct host_remote *r)
+{
+	return xasprintf("%s@%s:%ld", r->user != NULL ? r->user : "", r->address,
+	                 r->port > 0 ? r->port : 22L);
+}
+
+struct host *
+host_open_remote(struct host *h, const struct host_remote *r, char **err)
+{
+	check_host(h);
+	*err = NULL;
+	if (h->ops->open_remote == NULL) {
+		*err = xasprintf(_("%s cannot reach other machines"), h->ops->name);
+		return NULL;
+	}
+	return h->ops->open_remote(h, r, err);
+}
+
+void
+host_close(struct host *h)
+{
+	if (h == NULL || h == host_live() || h->ops->close == NULL)
+		return;
+	h->ops->close(h);
+}
+
 void
 host_result_free(struct host_result *r)
 {
@@ -112,6 +192,8 @@ host_status_name(enum host_status s)
 		return "too_big";
 	case HOST_NOT_REGULAR:
 		return "not_regular";
+	case HOST_NOT_COLLECTED:
+		return "not_collected";
 	case HOST_ERROR:
 		return "error";
 	}

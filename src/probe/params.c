@@ -239,12 +239,22 @@ check_int(const struct param_def *def, const char *value)
 	return NULL;
 }
 
+/* "C:\\Windows\\..." or "C:/...": a Windows path, as a snapshot from Windows holds. */
+static bool
+is_windows_absolute(const char *value)
+{
+	return ((value[0] >= 'A' && value[0] <= 'Z') || (value[0] >= 'a' && value[0] <= 'z')) &&
+	       value[1] == ':' && (value[2] == '\\' || value[2] == '/');
+}
+
 static char *
 check_path(const char *value)
 {
-	const char *p = NULL;
+	const char *p = NULL, *seps = "/";
 
-	if (value[0] != '/')
+	if (is_windows_absolute(value))
+		seps = "/\\";
+	else if (value[0] != '/')
 		return xasprintf(_("'%s' is not an absolute path (it must start with /)"), value);
 	if (strlen(value) >= PATH_MAX)
 		return xstrdup(_("the path is too long"));
@@ -257,9 +267,9 @@ check_path(const char *value)
 	for (p = value; *p != '\0';) {
 		size_t len;
 
-		while (*p == '/')
+		while (*p != '\0' && strchr(seps, *p) != NULL)
 			p++;
-		len = strcspn(p, "/");
+		len = strcspn(p, seps);
 		if (len == 2 && p[0] == '.' && p[1] == '.')
 			return xasprintf(_("'%s' contains a '..' component"), value);
 		p += len;
@@ -295,7 +305,10 @@ check_name(const char *value)
  * or "((a{9}){9}){9}" take hundreds of megabytes (found by the flow fuzzer).
  * Refuse such patterns before compiling: at most 512 bytes, 32 nested groups,
  * no quantifier right after another, bounds up to 255, and no more than 1000
- * copies of anything through nesting. Returns NULL or what is wrong.
+ * copies of anything through nesting. Back-references ("(a*)*\1") make
+ * glibc's matcher backtrack exponentially on a long line, and a probe may
+ * run a pattern over 20000 log lines: they are refused too (ERE has none by
+ * the standard; glibc accepts them). Returns NULL or what is wrong.
  */
 static const char *
 regex_cost_problem(const char *p)
@@ -310,6 +323,8 @@ regex_cost_problem(const char *p)
 	for (; *p != '\0'; p++) {
 		switch (*p) {
 		case '\\':
+			if (p[1] >= '1' && p[1] <= '9')
+				return _("a back-reference (\\1 to \\9)");
 			if (p[1] != '\0')
 				p++;
 			last = 1;

@@ -813,27 +813,6 @@ probe_job_fd(const struct probe_job *job)
 	return job->done ? -1 : job->fd;
 }
 
-static void
-result_copy(struct probe_result *dst, const struct probe_result *src)
-{
-	memset(dst, 0, sizeof *dst);
-	if (src->outcome != NULL)
-		dst->outcome = xstrdup(src->outcome);
-	if (src->summary != NULL)
-		dst->summary = xstrdup(src->summary);
-	if (src->nfacts > 0) {
-		dst->facts = xcalloc(src->nfacts, sizeof *dst->facts);
-		for (size_t i = 0; i < src->nfacts; i++) {
-			dst->facts[i].key = xstrdup(src->facts[i].key);
-			dst->facts[i].value = xstrdup(src->facts[i].value);
-		}
-		dst->nfacts = src->nfacts;
-	}
-	for (size_t i = 0; i < src->evidence.n; i++)
-		strlist_add(&dst->evidence, src->evidence.v[i]);
-	dst->elapsed_ms = src->elapsed_ms;
-}
-
 bool
 probe_job_poll(struct probe_job *job, struct probe_result *out)
 {
@@ -862,7 +841,7 @@ probe_job_poll(struct probe_job *job, struct probe_result *out)
 	}
 	if (!job->done)
 		return false;
-	result_copy(out, &job->final);
+	probe_result_copy(out, &job->final);
 	return true;
 }
 

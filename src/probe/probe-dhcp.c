@@ -26,6 +26,7 @@
 #include <pcap/pcap.h>
 
 #include "host/host.h"
+#include "host/snapshot.h"
 #include "probe/dhcp-parse.h"
 #include "probe/probe-async.h"
 #include "probe/probe.h"
@@ -60,6 +61,9 @@ static const struct param_def dhcp_params[] = {
     {.name = "file",
      .type = PARAM_PATH,
      .help = N_("read this capture file (pcap or pcapng) instead of capturing")},
+    {.name = "save",
+     .type = PARAM_PATH,
+     .help = N_("also write the DHCP frames captured to this pcap file")},
     {.name = NULL},
 };
 
@@ -459,6 +463,7 @@ struct dispatch_arg {
 	struct dhcp_tally *t;
 	struct probe_result *r;
 	const struct probe_ctx *ctx;
+	pcap_dumper_t *dump; /* "save": every frame the filter let through */
 };
 
 static void
@@ -467,6 +472,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	struct dispatch_arg *a = (struct dispatch_arg *)user;
 	unsigned long before = a->t->packets;
 
+	if (a->dump != NULL)
+		pcap_dump((u_char *)a->dump, h, bytes);
 	tally_add(a->t, bytes, h->caplen, h->len, a->linktype,
 	          (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec, a->r);
 	if (a->t->packets != before)
@@ -483,9 +490,9 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
  */
 static int
 capture_run(pcap_t *p, long window_ms, const struct probe_ctx *ctx, struct dhcp_tally *t,
-            struct probe_result *r, char **cause)
+            struct probe_result *r, pcap_dumper_t *dump, char **cause)
 {
-	struct dispatch_arg a = {p, pcap_datalink(p), t, r, ctx};
+	struct dispatch_arg a = {p, pcap_datalink(p), t, r, ctx, dump};
 	int fd = pcap_get_selectable_fd(p);
 	int64_t deadline = mono_ms() + window_ms;
 
@@ -520,12 +527,13 @@ capture_run(pcap_t *p, long window_ms, const struct probe_ctx *ctx, struct dhcp_
 }
 
 static int
-dhcp_capture(const char *given_iface, long seconds, const struct probe_ctx *ctx,
-             struct dhcp_tally *t, struct probe_result *r)
+dhcp_capture(const char *given_iface, long seconds, const char *save,
+             const struct probe_ctx *ctx, struct dhcp_tally *t, struct probe_result *r)
 {
 	char *iface = NULL, *cause = NULL, *where = NULL;
 	struct timeval start;
 	pcap_t *p = NULL;
+	pcap_dumper_t *dump = NULL;
 	int64_t t_open;
 	int rc = 0;
 
@@ -535,6 +543,10 @@ dhcp_capture(const char *given_iface, long seconds, const struct probe_ctx *ctx,
 	probe_result_fact(r, "dhcp.interface", "%s", iface);
 	if ((p = capture_open(iface, &cause)) == NULL)
 		goto fail;
+	if (save != NULL && (dump = pcap_dump_open(p, save)) == NULL) {
+		cause = xasprintf(_("cannot save the capture to %s: %s"), save, pcap_geterr(p));
+		goto fail;
+	}
 	/* Packet times are wall-clock: the evidence counts from the start of the window. */
 	gettimeofday(&start, NULL);
 	t->have_t0 = true;
@@ -544,7 +556,7 @@ dhcp_capture(const char *given_iface, long seconds, const struct probe_ctx *ctx,
 	probe_result_evidence(r, _("capturing '%s' on %s for up to %ld s"), DHCP_FILTER, iface,
 	                      seconds);
 	probe_progress(ctx, _("listening on %s"), iface);
-	if (capture_run(p, seconds * 1000, ctx, t, r, &cause) == -1)
+	if (capture_run(p, seconds * 1000, ctx, t, r, dump, &cause) == -1)
 		goto fail;
 	if (vt_cancelled) {
 		probe_result_set_outcome(r, OUTCOME_ERROR);
@@ -566,6 +578,8 @@ fail:
 	probe_result_summary(r, "%s", cause);
 	probe_result_evidence(r, "%s", cause);
 out:
+	if (dump != NULL)
+		pcap_dump_close(dump);
 	if (p != NULL)
 		pcap_close(p);
 	free(iface);
@@ -667,11 +681,16 @@ probe_dhcp_run(const struct params *p, const struct probe_ctx *ctx, struct probe
 	int rc;
 
 	memset(&t, 0, sizeof t);
+	/* A snapshot answers a capture with the one `vmtriage collect --capture` made. */
+	if (file == NULL && !host_is_live(ctx->host)) {
+		file = SNAPSHOT_DHCP_CAPTURE;
+		probe_result_evidence(r, _("the capture vmtriage collect made, from the snapshot"));
+	}
 	if (file != NULL)
 		rc = dhcp_file(file, ctx, &t, r);
 	else
 		rc = dhcp_capture(params_get(p, "interface"), params_get_long(p, "seconds", 30),
-		                  ctx, &t, r);
+		                  params_get(p, "save"), ctx, &t, r);
 	free(t.hostname);
 	return rc;
 }

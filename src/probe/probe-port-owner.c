@@ -236,8 +236,8 @@ list_sockets(const char *proto, unsigned port, struct port_sockets *s, const str
 }
 
 static int
-port_lookup(const char *proto, unsigned port, struct port_sockets *s, bool *list_complete,
-            bool *owners_complete, const struct probe_ctx *ctx, struct probe_result *r)
+port_lookup_kernel(const char *proto, unsigned port, struct port_sockets *s, bool *list_complete,
+                   bool *owners_complete, const struct probe_ctx *ctx, struct probe_result *r)
 {
 	struct fd_scan scan;
 
@@ -261,11 +261,12 @@ port_lookup(const char *proto, unsigned port, struct port_sockets *s, bool *list
 	}
 	return 0;
 }
-#else
+#endif
+
 /* macOS: lsof, through the host. */
 static int
-port_lookup(const char *proto, unsigned port, struct port_sockets *s, bool *list_complete,
-            bool *owners_complete, const struct probe_ctx *ctx, struct probe_result *r)
+port_lookup_command(const char *proto, unsigned port, struct port_sockets *s, bool *list_complete,
+                    bool *owners_complete, const struct probe_ctx *ctx, struct probe_result *r)
 {
 	char sel[32];
 	const char *argv_udp[] = {"lsof", "+c", "0", "-nP", sel, "-FpcLn", NULL};
@@ -300,7 +301,29 @@ out:
 	host_result_free(&hr);
 	return rc;
 }
+
+/*
+ * The method follows the host, not the build: this machine's kernel when the
+ * host is live Linux; the lsof command, through the host, for macOS (live,
+ * or a snapshot collected there). A Linux snapshot cannot answer: what this
+ * probe asks the Linux kernel directly is not recorded.
+ */
+static int
+port_lookup(const char *proto, unsigned port, struct port_sockets *s, bool *list_complete,
+            bool *owners_complete, const struct probe_ctx *ctx, struct probe_result *r)
+{
+#ifdef __linux__
+	if (host_is_live(ctx->host))
+		return port_lookup_kernel(proto, port, s, list_complete, owners_complete, ctx, r);
 #endif
+	if (strcmp(host_os(ctx->host), "darwin") == 0)
+		return port_lookup_command(proto, port, s, list_complete, owners_complete, ctx, r);
+	probe_result_summary(r,
+	                     _("this probe asks the %s kernel directly, which a snapshot "
+	                       "cannot replay"),
+	                     host_os(ctx->host));
+	return -1;
+}
 
 /* One evidence line per socket and owner. */
 static void

@@ -135,8 +135,8 @@ out:
 }
 
 static int
-route_lookup(const struct probe_ctx *ctx, const struct net_addr *dst, struct route_info *ri,
-             struct probe_result *r)
+route_lookup_kernel(const struct probe_ctx *ctx, const struct net_addr *dst, struct route_info *ri,
+                    struct probe_result *r)
 {
 	unsigned char buf[NETLINK_REPLY_MAX];
 	ssize_t n;
@@ -156,11 +156,12 @@ route_lookup(const struct probe_ctx *ctx, const struct net_addr *dst, struct rou
 		snprintf(ri->interface, sizeof ri->interface, "if%u", ri->ifindex);
 	return 0;
 }
-#else
+#endif
+
 /* macOS and the BSDs: `route -n get`, read by route_parse_darwin. */
 static int
-route_lookup(const struct probe_ctx *ctx, const struct net_addr *dst, struct route_info *ri,
-             struct probe_result *r)
+route_lookup_command(const struct probe_ctx *ctx, const struct net_addr *dst, struct route_info *ri,
+                     struct probe_result *r)
 {
 	char addr[INET6_ADDRSTRLEN];
 	const char *argv_v4[] = {"route", "-n", "get", addr, NULL};
@@ -188,7 +189,29 @@ out:
 	host_result_free(&hr);
 	return rc;
 }
+
+/*
+ * The method follows the host, not the build: this machine's kernel when the
+ * host is live Linux; the route -n get command, through the host, for macOS (live,
+ * or a snapshot collected there). A Linux snapshot cannot answer: what this
+ * probe asks the Linux kernel directly is not recorded.
+ */
+static int
+route_lookup(const struct probe_ctx *ctx, const struct net_addr *dst, struct route_info *ri,
+             struct probe_result *r)
+{
+#ifdef __linux__
+	if (host_is_live(ctx->host))
+		return route_lookup_kernel(ctx, dst, ri, r);
 #endif
+	if (strcmp(host_os(ctx->host), "darwin") == 0)
+		return route_lookup_command(ctx, dst, ri, r);
+	probe_result_summary(r,
+	                     _("this probe asks the %s kernel directly, which a snapshot "
+	                       "cannot replay"),
+	                     host_os(ctx->host));
+	return -1;
+}
 
 /* An address of this machine: Linux says "local"; macOS routes it through lo0. */
 static bool

@@ -13,6 +13,11 @@
  * The TCP connection is opened here and handed to libssh, so that refused,
  * no answer and no banner are told apart, and so a snapshot host can later
  * replace the socket.
+ *
+ * The connection (probe_ssh_connect) and commands on it (probe_ssh_exec)
+ * are shared with the SSH host (host-ssh.c), which the guest probe looks
+ * through; they tell their story as this probe reports it. Only the SSH
+ * host, given no key, tries the agent and ~/.ssh's keys.
  */
 #include "config.h"
 
@@ -228,22 +233,52 @@ probe_ssh_known_free(struct probe_ssh_known *v, size_t n)
 	free(v);
 }
 
-/* ---- one run ---------------------------------------------------------------- */
+/* ---- a connection ------------------------------------------------------------ */
 
-struct ssh_run {
+const char *
+probe_ssh_end_name(enum probe_ssh_end end)
+{
+	switch (end) {
+	case PROBE_SSH_OK:
+		return "ok";
+	case PROBE_SSH_REFUSED:
+		return "refused";
+	case PROBE_SSH_TIMEOUT:
+		return "timeout";
+	case PROBE_SSH_UNREACHABLE:
+		return "unreachable";
+	case PROBE_SSH_HOSTKEY_UNKNOWN:
+		return "hostkey_unknown";
+	case PROBE_SSH_HOSTKEY_CHANGED:
+		return "hostkey_changed";
+	case PROBE_SSH_AUTH_DENIED:
+		return "auth_denied";
+	case PROBE_SSH_NO_KEY:
+		return "no_key";
+	case PROBE_SSH_CANCELLED:
+		return "cancelled";
+	case PROBE_SSH_ERROR:
+		break;
+	}
+	return "error";
+}
+
+struct probe_ssh_conn {
 	const struct probe_ctx *ctx;
-	struct probe_result *r;
+	struct host *files;
+	struct probe_result *r; /* while connecting: where the story goes; then NULL */
+	enum probe_ssh_end end;
 	int64_t deadline;
 	long seconds;
 
-	const char *host;
+	char *host;
 	long port;
-	const char *user;
-	const char *key_path;
+	char *user;
+	char *key_path;
 	char *known_hosts;
-	const char *command;
 	bool accept_new;
 	bool default_key;
+	bool use_agent;
 	char *host_port; /* as known_hosts names it */
 
 	ssh_key key; /* NULL when it could not be read: key_problem says why */
@@ -253,10 +288,6 @@ struct ssh_run {
 	int fd;     /* the TCP socket while it is ours; -1 once libssh has it */
 	char *addr; /* the numeric address connected to, for evidence */
 	ssh_session session;
-
-	/* The command's end, as the channel callbacks report it. */
-	int exit_status; /* -1 until it comes */
-	char *exit_signal;
 };
 
 enum wait_result {
@@ -265,8 +296,8 @@ enum wait_result {
 	WAIT_CANCELLED,
 };
 
-static int64_t
-now_ms(void)
+int64_t
+probe_ssh_now_ms(void)
 {
 	struct timespec ts;
 
@@ -279,7 +310,7 @@ now_ms(void)
  * again", not that the fd is ready: callers retry their non-blocking call.
  */
 static enum wait_result
-wait_fd(const struct ssh_run *run, int fd, short events, short *revents)
+wait_fd(const struct probe_ssh_conn *conn, int fd, short events, short *revents)
 {
 	struct pollfd pfd;
 	int64_t left;
@@ -288,7 +319,7 @@ wait_fd(const struct ssh_run *run, int fd, short events, short *revents)
 		*revents = 0;
 	if (vt_cancelled)
 		return WAIT_CANCELLED;
-	if ((left = run->deadline - now_ms()) <= 0)
+	if ((left = conn->deadline - probe_ssh_now_ms()) <= 0)
 		return WAIT_TIMEOUT;
 	pfd.fd = fd;
 	pfd.events = events;
@@ -301,28 +332,36 @@ wait_fd(const struct ssh_run *run, int fd, short events, short *revents)
 
 /* Waits until libssh's socket can move: readable, or writable when it has bytes to send. */
 static enum wait_result
-wait_session(const struct ssh_run *run)
+wait_session(const struct probe_ssh_conn *conn)
 {
 	short events = POLLIN;
 
-	if ((ssh_get_poll_flags(run->session) & SSH_WRITE_PENDING) != 0)
+	if ((ssh_get_poll_flags(conn->session) & SSH_WRITE_PENDING) != 0)
 		events |= POLLOUT;
-	return wait_fd(run, ssh_get_fd(run->session), events, NULL);
+	return wait_fd(conn, ssh_get_fd(conn->session), events, NULL);
+}
+
+/* Ends connecting with end, told as the ssh probe's outcome. */
+static void
+set_end(struct probe_ssh_conn *conn, enum probe_ssh_end end, const char *outcome)
+{
+	conn->end = end;
+	probe_result_set_outcome(conn->r, outcome);
 }
 
 static void
-set_cancelled(struct ssh_run *run)
+set_cancelled(struct probe_ssh_conn *conn)
 {
-	probe_result_set_outcome(run->r, OUTCOME_ERROR);
-	probe_result_summary(run->r, "%s", _("cancelled"));
-	probe_result_evidence(run->r, "%s", _("cancelled before the probe could finish"));
+	set_end(conn, PROBE_SSH_CANCELLED, OUTCOME_ERROR);
+	probe_result_summary(conn->r, "%s", _("cancelled"));
+	probe_result_evidence(conn->r, "%s", _("cancelled before the probe could finish"));
 }
 
 /* libssh's last error, cleaned for evidence; owned. */
 static char *
-session_error(const struct ssh_run *run)
+session_error(const struct probe_ssh_conn *conn)
 {
-	const char *e = run->session != NULL ? ssh_get_error(run->session) : NULL;
+	const char *e = conn->session != NULL ? ssh_get_error(conn->session) : NULL;
 
 	if (e == NULL || *e == '\0')
 		e = _("no detail from libssh");
@@ -330,13 +369,13 @@ session_error(const struct ssh_run *run)
 }
 
 static void
-set_protocol_error(struct ssh_run *run, const char *what)
+set_protocol_error(struct probe_ssh_conn *conn, const char *what)
 {
-	char *e = session_error(run);
+	char *e = session_error(conn);
 
-	probe_result_set_outcome(run->r, OUTCOME_ERROR);
-	probe_result_summary(run->r, _("%s with %s:%ld: %s"), what, run->host, run->port, e);
-	probe_result_evidence(run->r, "%s: %s", what, e);
+	set_end(conn, PROBE_SSH_ERROR, OUTCOME_ERROR);
+	probe_result_summary(conn->r, _("%s with %s:%ld: %s"), what, conn->host, conn->port, e);
+	probe_result_evidence(conn->r, "%s: %s", what, e);
 	free(e);
 }
 
@@ -356,45 +395,47 @@ wipe(void *p, size_t n)
  * still looks, and reports the key when it comes to logging in.
  */
 static void
-load_key(struct ssh_run *run)
+load_key(struct probe_ssh_conn *conn)
 {
 	struct host_result hr = {0};
 
-	if (run->key_path == NULL) {
-		run->key_problem = xstrdup(_("no key given, and Multipass keeps no key on this "
-		                             "platform: give key="));
+	if (conn->key_path == NULL) {
+		if (!conn->use_agent)
+			conn->key_problem = xstrdup(_("no key given, and Multipass keeps no key "
+			                              "on this platform: give key="));
 		return;
 	}
-	host_read_file(run->ctx->host, run->key_path, MAX_KEY_BYTES, &hr);
+	host_read_file(conn->files, conn->key_path, MAX_KEY_BYTES, &hr);
 	switch (hr.status) {
 	case HOST_OK:
-		if (ssh_pki_import_privkey_base64(hr.out, NULL, NULL, NULL, &run->key) != SSH_OK) {
-			run->key = NULL;
-			run->key_problem = xasprintf(_("%s is not a private key this probe can use "
-			                               "(or it is protected by a passphrase)"),
-			                             run->key_path);
+		if (ssh_pki_import_privkey_base64(hr.out, NULL, NULL, NULL, &conn->key) != SSH_OK) {
+			conn->key = NULL;
+			conn->key_problem =
+			    xasprintf(_("%s is not a private key this probe can use "
+			                "(or it is protected by a passphrase)"),
+			              conn->key_path);
 		} else
-			run->key_fp = key_fingerprint(run->key);
+			conn->key_fp = key_fingerprint(conn->key);
 		break;
 	case HOST_NO_SUCH:
-		run->key_problem = xasprintf(_("the key %s does not exist"), run->key_path);
+		conn->key_problem = xasprintf(_("the key %s does not exist"), conn->key_path);
 		break;
 	case HOST_DENIED:
-		if (run->default_key)
-			run->key_problem =
+		if (conn->default_key)
+			conn->key_problem =
 			    xasprintf(_("cannot read Multipass's key %s: permission "
 			                "denied; it is readable by root only, so run "
 			                "this probe with sudo"),
-			              run->key_path);
+			              conn->key_path);
 		else
-			run->key_problem =
+			conn->key_problem =
 			    xasprintf(_("cannot read the key %s: permission denied "
 			                "(run with sudo, or give a key you can read)"),
-			              run->key_path);
+			              conn->key_path);
 		break;
 	default:
-		run->key_problem = xasprintf(_("cannot read the key %s: %s"), run->key_path,
-		                             hr.message != NULL ? hr.message : "?");
+		conn->key_problem = xasprintf(_("cannot read the key %s: %s"), conn->key_path,
+		                              hr.message != NULL ? hr.message : "?");
 		break;
 	}
 	if (hr.out != NULL)
@@ -424,7 +465,7 @@ numeric_addr(const struct addrinfo *ai)
 
 /* One address: 0 connected, else an errno (ETIMEDOUT for the deadline, ECANCELED for a cancel). */
 static int
-tcp_try(const struct ssh_run *run, const struct addrinfo *ai, int *fdp)
+tcp_try(const struct probe_ssh_conn *conn, const struct addrinfo *ai, int *fdp)
 {
 	int fd, err = 0, flags;
 	socklen_t elen = sizeof err;
@@ -448,7 +489,7 @@ tcp_try(const struct ssh_run *run, const struct addrinfo *ai, int *fdp)
 		goto fail;
 	}
 	for (;;) {
-		w = wait_fd(run, fd, POLLOUT, &revents);
+		w = wait_fd(conn, fd, POLLOUT, &revents);
 		if (w == WAIT_CANCELLED) {
 			err = ECANCELED;
 			goto fail;
@@ -477,7 +518,7 @@ fail:
  * every address refused ("localhost" is ::1 and 127.0.0.1; sshd may listen on one).
  */
 static enum tcp_result
-tcp_connect(struct ssh_run *run, char **cause)
+tcp_connect(struct probe_ssh_conn *conn, char **cause)
 {
 	struct addrinfo hints, *res = NULL;
 	char port[16];
@@ -488,20 +529,20 @@ tcp_connect(struct ssh_run *run, char **cause)
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	snprintf(port, sizeof port, "%ld", run->port);
+	snprintf(port, sizeof port, "%ld", conn->port);
 	/*
 	 * getaddrinfo blocks; a name (not an address) may take the resolver's
 	 * own timeout. Multipass gives addresses, and a cancel still ends the
 	 * probe's child process.
 	 */
-	if ((gai = getaddrinfo(run->host, port, &hints, &res)) != 0) {
-		*cause = xasprintf(_("cannot resolve %s: %s"), run->host, gai_strerror(gai));
+	if ((gai = getaddrinfo(conn->host, port, &hints, &res)) != 0) {
+		*cause = xasprintf(_("cannot resolve %s: %s"), conn->host, gai_strerror(gai));
 		return TCP_FAILED;
 	}
 	for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-		free(run->addr);
-		run->addr = numeric_addr(ai);
-		err = tcp_try(run, ai, &run->fd);
+		free(conn->addr);
+		conn->addr = numeric_addr(ai);
+		err = tcp_try(conn, ai, &conn->fd);
 		if (err == 0) {
 			tr = TCP_CONNECTED;
 			goto out;
@@ -523,7 +564,7 @@ tcp_connect(struct ssh_run *run, char **cause)
 	if (all_refused)
 		tr = TCP_REFUSED;
 	else {
-		*cause = xasprintf(_("cannot connect to %s:%ld: %s"), run->host, run->port,
+		*cause = xasprintf(_("cannot connect to %s:%ld: %s"), conn->host, conn->port,
 		                   strerror(last_err));
 		tr = TCP_FAILED;
 	}
@@ -535,94 +576,94 @@ out:
 /* ---- the SSH session -------------------------------------------------------- */
 
 static int
-session_new(struct ssh_run *run)
+session_new(struct probe_ssh_conn *conn)
 {
 	int nolog = SSH_LOG_NOLOG, no = 0, yes = 1;
-	unsigned int port = (unsigned int)run->port;
-	long timeout = run->seconds;
+	unsigned int port = (unsigned int)conn->port;
+	long timeout = conn->seconds;
 	bool process_config = false;
-	socket_t fd = run->fd;
+	socket_t fd = conn->fd;
 
-	if ((run->session = ssh_new()) == NULL)
+	if ((conn->session = ssh_new()) == NULL)
 		return -1;
 	/*
 	 * known_hosts goes in twice: libssh also trusts a "global" file
 	 * (/etc/ssh/ssh_known_hosts), and this probe trusts only its own.
 	 */
-	if (ssh_options_set(run->session, SSH_OPTIONS_LOG_VERBOSITY, &nolog) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_PROCESS_CONFIG, &process_config) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_HOST, run->host) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_PORT, &port) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_USER, run->user) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_KNOWNHOSTS, run->known_hosts) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, run->known_hosts) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_TIMEOUT, &timeout) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_PASSWORD_AUTH, &no) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_KBDINT_AUTH, &no) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_GSSAPI_AUTH, &no) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_PUBKEY_AUTH, &yes) != 0 ||
-	    ssh_options_set(run->session, SSH_OPTIONS_FD, &fd) != 0)
+	if (ssh_options_set(conn->session, SSH_OPTIONS_LOG_VERBOSITY, &nolog) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_PROCESS_CONFIG, &process_config) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_HOST, conn->host) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_PORT, &port) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_USER, conn->user) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_KNOWNHOSTS, conn->known_hosts) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, conn->known_hosts) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_TIMEOUT, &timeout) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_PASSWORD_AUTH, &no) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_KBDINT_AUTH, &no) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_GSSAPI_AUTH, &no) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_PUBKEY_AUTH, &yes) != 0 ||
+	    ssh_options_set(conn->session, SSH_OPTIONS_FD, &fd) != 0)
 		return -1;
-	ssh_set_blocking(run->session, 0);
+	ssh_set_blocking(conn->session, 0);
 	return 0;
 }
 
 /* The banner and key exchange. 0: done; -1: the outcome is set. */
 static int
-handshake(struct ssh_run *run)
+handshake(struct probe_ssh_conn *conn)
 {
 	const char *banner = NULL;
 	enum wait_result w;
 	int rc;
 
 	for (;;) {
-		rc = ssh_connect(run->session);
+		rc = ssh_connect(conn->session);
 		/* From here on the socket is libssh's: ssh_free closes it. */
-		if (run->fd != -1 && ssh_get_fd(run->session) == run->fd)
-			run->fd = -1;
+		if (conn->fd != -1 && ssh_get_fd(conn->session) == conn->fd)
+			conn->fd = -1;
 		if (rc == SSH_OK)
 			break;
 		if (rc == SSH_ERROR) {
-			set_protocol_error(run, _("the SSH handshake failed"));
+			set_protocol_error(conn, _("the SSH handshake failed"));
 			return -1;
 		}
-		if ((w = wait_session(run)) == WAIT_READY)
+		if ((w = wait_session(conn)) == WAIT_READY)
 			continue;
 		if (w == WAIT_CANCELLED) {
-			set_cancelled(run);
+			set_cancelled(conn);
 			return -1;
 		}
-		probe_result_set_outcome(run->r, "timeout");
-		if (ssh_get_serverbanner(run->session) == NULL) {
+		set_end(conn, PROBE_SSH_TIMEOUT, "timeout");
+		if (ssh_get_serverbanner(conn->session) == NULL) {
 			probe_result_summary(
-			    run->r,
+			    conn->r,
 			    _("%s:%ld accepted the connection but sent no SSH banner "
 			      "within %ld s"),
-			    run->host, run->port, run->seconds);
-			probe_result_evidence(run->r,
+			    conn->host, conn->port, conn->seconds);
+			probe_result_evidence(conn->r,
 			                      _("connected to %s:%ld (%s), but no SSH banner came "
 			                        "within %ld s"),
-			                      run->host, run->port, run->addr, run->seconds);
+			                      conn->host, conn->port, conn->addr, conn->seconds);
 		} else {
 			probe_result_summary(
-			    run->r,
+			    conn->r,
 			    _("the SSH handshake with %s:%ld did not finish within "
 			      "%ld s"),
-			    run->host, run->port, run->seconds);
-			probe_result_evidence(run->r,
+			    conn->host, conn->port, conn->seconds);
+			probe_result_evidence(conn->r,
 			                      _("connected to %s:%ld (banner %s), but the key "
 			                        "exchange did not finish within %ld s"),
-			                      run->host, run->port,
-			                      ssh_get_serverbanner(run->session), run->seconds);
+			                      conn->host, conn->port,
+			                      ssh_get_serverbanner(conn->session), conn->seconds);
 		}
 		return -1;
 	}
-	if ((banner = ssh_get_serverbanner(run->session)) != NULL) {
+	if ((banner = ssh_get_serverbanner(conn->session)) != NULL) {
 		char *clean = probe_clean_line(banner, strlen(banner), MAX_LINE_BYTES);
 
-		probe_result_fact(run->r, "ssh.banner", "%s", clean);
-		probe_result_evidence(run->r, _("connected to %s:%ld (banner %s)"), run->host,
-		                      run->port, clean);
+		probe_result_fact(conn->r, "ssh.banner", "%s", clean);
+		probe_result_evidence(conn->r, _("connected to %s:%ld (banner %s)"), conn->host,
+		                      conn->port, clean);
 		free(clean);
 	}
 	return 0;
@@ -659,34 +700,34 @@ out:
 
 /* Evidence for a changed key: each line of known_hosts that names the host, and how to drop it. */
 static void
-explain_changed(struct ssh_run *run, const char *fp, const char *type)
+explain_changed(struct probe_ssh_conn *conn, const char *fp, const char *type)
 {
 	struct host_result hr = {0};
 	struct probe_ssh_known *known = NULL;
 	size_t n = 0;
 
-	if (host_read_file(run->ctx->host, run->known_hosts, MAX_KNOWN_HOSTS, &hr) == 0)
-		n = probe_ssh_known_scan(hr.out, hr.out_len, run->host_port, &known);
+	if (host_read_file(conn->files, conn->known_hosts, MAX_KNOWN_HOSTS, &hr) == 0)
+		n = probe_ssh_known_scan(hr.out, hr.out_len, conn->host_port, &known);
 	for (size_t i = 0; i < n; i++)
-		probe_result_evidence(run->r, _("known key %s (%s) for %s at %s:%lu"),
-		                      known[i].fingerprint, known[i].type, run->host_port,
-		                      run->known_hosts, known[i].lineno);
+		probe_result_evidence(conn->r, _("known key %s (%s) for %s at %s:%lu"),
+		                      known[i].fingerprint, known[i].type, conn->host_port,
+		                      conn->known_hosts, known[i].lineno);
 	if (n > 0) {
-		probe_result_summary(run->r,
+		probe_result_summary(conn->r,
 		                     _("the host key of %s:%ld changed: it is now %s (%s), but "
 		                       "%s line %lu holds %s (%s)"),
-		                     run->host, run->port, fp, type, run->known_hosts,
+		                     conn->host, conn->port, fp, type, conn->known_hosts,
 		                     known[0].lineno, known[0].fingerprint, known[0].type);
 		probe_result_evidence(
-		    run->r,
+		    conn->r,
 		    _("if the change is expected (the instance was made again), "
 		      "remove line %lu of %s, or run: ssh-keygen -R '%s' -f '%s'"),
-		    known[0].lineno, run->known_hosts, run->host_port, run->known_hosts);
+		    known[0].lineno, conn->known_hosts, conn->host_port, conn->known_hosts);
 	} else
-		probe_result_summary(run->r,
+		probe_result_summary(conn->r,
 		                     _("the host key of %s:%ld changed: it is now %s (%s), and "
 		                       "%s holds another"),
-		                     run->host, run->port, fp, type, run->known_hosts);
+		                     conn->host, conn->port, fp, type, conn->known_hosts);
 	probe_ssh_known_free(known, n);
 	host_result_free(&hr);
 }
@@ -697,15 +738,15 @@ explain_changed(struct ssh_run *run, const char *fp, const char *type)
  * Returns whether that is so (and then the outcome is set).
  */
 static bool
-known_hosts_unreadable(struct ssh_run *run)
+known_hosts_unreadable(struct probe_ssh_conn *conn)
 {
 	struct host_result hr = {0};
 	bool bad = false;
 
-	host_read_file(run->ctx->host, run->known_hosts, MAX_KNOWN_HOSTS, &hr);
+	host_read_file(conn->files, conn->known_hosts, MAX_KNOWN_HOSTS, &hr);
 	if (hr.status != HOST_OK && hr.status != HOST_NO_SUCH) {
-		probe_result_set_outcome(run->r, OUTCOME_ERROR);
-		probe_result_summary(run->r, _("cannot read %s: %s"), run->known_hosts,
+		set_end(conn, PROBE_SSH_ERROR, OUTCOME_ERROR);
+		probe_result_summary(conn->r, _("cannot read %s: %s"), conn->known_hosts,
 		                     hr.message != NULL ? hr.message : "?");
 		bad = true;
 	}
@@ -715,7 +756,7 @@ known_hosts_unreadable(struct ssh_run *run)
 
 /* 0: the key is trusted (perhaps just now); -1: the outcome is set. */
 static int
-check_host_key(struct ssh_run *run)
+check_host_key(struct probe_ssh_conn *conn)
 {
 	ssh_key server_key = NULL;
 	char *fp = NULL;
@@ -723,70 +764,70 @@ check_host_key(struct ssh_run *run)
 	enum ssh_known_hosts_e state;
 	int rc = -1;
 
-	if (ssh_get_server_publickey(run->session, &server_key) != SSH_OK) {
-		set_protocol_error(run, _("the server sent no host key"));
+	if (ssh_get_server_publickey(conn->session, &server_key) != SSH_OK) {
+		set_protocol_error(conn, _("the server sent no host key"));
 		return -1;
 	}
 	fp = key_fingerprint(server_key);
 	type = key_type_name(server_key);
 	if (fp == NULL)
 		fp = xstrdup("?");
-	probe_result_fact(run->r, "ssh.hostkey", "%s", fp);
-	state = ssh_session_is_known_server(run->session);
+	probe_result_fact(conn->r, "ssh.hostkey", "%s", fp);
+	state = ssh_session_is_known_server(conn->session);
 	switch (state) {
 	case SSH_KNOWN_HOSTS_OK:
-		probe_result_evidence(run->r, _("host key %s (ok)"), fp);
+		probe_result_evidence(conn->r, _("host key %s (ok)"), fp);
 		rc = 0;
 		break;
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 	case SSH_KNOWN_HOSTS_NOT_FOUND: /* no file yet: nothing is known */
-		if (known_hosts_unreadable(run)) {
-			probe_result_evidence(run->r, _("host key %s (not checked)"), fp);
+		if (known_hosts_unreadable(conn)) {
+			probe_result_evidence(conn->r, _("host key %s (not checked)"), fp);
 			break;
 		}
-		if (!run->accept_new) {
-			probe_result_evidence(run->r, _("host key %s (unknown)"), fp);
-			probe_result_evidence(run->r, _("%s holds no key for %s"), run->known_hosts,
-			                      run->host_port);
-			probe_result_set_outcome(run->r, "hostkey_unknown");
-			probe_result_summary(run->r,
+		if (!conn->accept_new) {
+			probe_result_evidence(conn->r, _("host key %s (unknown)"), fp);
+			probe_result_evidence(conn->r, _("%s holds no key for %s"),
+			                      conn->known_hosts, conn->host_port);
+			set_end(conn, PROBE_SSH_HOSTKEY_UNKNOWN, "hostkey_unknown");
+			probe_result_summary(conn->r,
 			                     _("the host key of %s:%ld (%s %s) is not known yet; "
 			                       "check it on the instance (ssh-keygen -lf "
 			                       "/etc/ssh/ssh_host_*_key.pub) and run again with "
 			                       "accept_new=true"),
-			                     run->host, run->port, type, fp);
+			                     conn->host, conn->port, type, fp);
 			break;
 		}
-		if (make_parent_dirs(run->known_hosts) != 0) {
-			probe_result_set_outcome(run->r, OUTCOME_ERROR);
-			probe_result_summary(run->r, _("cannot make the directory for %s: %s"),
-			                     run->known_hosts, strerror(errno));
-			probe_result_evidence(run->r, _("host key %s (unknown)"), fp);
+		if (make_parent_dirs(conn->known_hosts) != 0) {
+			set_end(conn, PROBE_SSH_ERROR, OUTCOME_ERROR);
+			probe_result_summary(conn->r, _("cannot make the directory for %s: %s"),
+			                     conn->known_hosts, strerror(errno));
+			probe_result_evidence(conn->r, _("host key %s (unknown)"), fp);
 			break;
 		}
-		if (ssh_session_update_known_hosts(run->session) != SSH_OK) {
-			char *e = session_error(run);
+		if (ssh_session_update_known_hosts(conn->session) != SSH_OK) {
+			char *e = session_error(conn);
 
-			probe_result_set_outcome(run->r, OUTCOME_ERROR);
-			probe_result_summary(run->r, _("cannot record the host key in %s: %s"),
-			                     run->known_hosts, e);
-			probe_result_evidence(run->r, _("host key %s (unknown)"), fp);
+			set_end(conn, PROBE_SSH_ERROR, OUTCOME_ERROR);
+			probe_result_summary(conn->r, _("cannot record the host key in %s: %s"),
+			                     conn->known_hosts, e);
+			probe_result_evidence(conn->r, _("host key %s (unknown)"), fp);
 			free(e);
 			break;
 		}
-		probe_result_evidence(run->r, _("host key %s (unknown, now recorded in %s)"), fp,
-		                      run->known_hosts);
+		probe_result_evidence(conn->r, _("host key %s (unknown, now recorded in %s)"), fp,
+		                      conn->known_hosts);
 		rc = 0;
 		break;
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER: /* only keys of another type known: as suspect as a change */
-		probe_result_set_outcome(run->r, "hostkey_changed");
-		probe_result_evidence(run->r, _("host key %s (changed)"), fp);
-		explain_changed(run, fp, type);
+		set_end(conn, PROBE_SSH_HOSTKEY_CHANGED, "hostkey_changed");
+		probe_result_evidence(conn->r, _("host key %s (changed)"), fp);
+		explain_changed(conn, fp, type);
 		break;
 	case SSH_KNOWN_HOSTS_ERROR:
 	default:
-		set_protocol_error(run, _("checking the host key against known_hosts failed"));
+		set_protocol_error(conn, _("checking the host key against known_hosts failed"));
 		break;
 	}
 	free(fp);
@@ -819,142 +860,270 @@ auth_methods(int methods)
 	return strbuf_detach(&sb);
 }
 
+enum auth_method {
+	AUTH_NONE, /* asks which methods the server offers */
+	AUTH_KEY,  /* conn->key */
+	AUTH_AUTO, /* the agent, then ~/.ssh's default keys */
+};
+
+/* The key a login offers, for messages. */
+static const char *
+key_name(const struct probe_ssh_conn *conn)
+{
+	return conn->key_path != NULL ? conn->key_path : _("the agent's and ~/.ssh's keys");
+}
+
 /* Repeats a non-blocking auth call until it ends. SSH_AUTH_AGAIN back means: stopped, outcome set.
  */
 static int
-auth_wait(struct ssh_run *run, bool with_key)
+auth_wait(struct probe_ssh_conn *conn, enum auth_method how)
 {
 	enum wait_result w;
 	int rc;
 
 	for (;;) {
-		rc = with_key ? ssh_userauth_publickey(run->session, NULL, run->key)
-		              : ssh_userauth_none(run->session, NULL);
+		if (how == AUTH_KEY)
+			rc = ssh_userauth_publickey(conn->session, NULL, conn->key);
+		else if (how == AUTH_AUTO)
+			rc = ssh_userauth_publickey_auto(conn->session, NULL, NULL);
+		else
+			rc = ssh_userauth_none(conn->session, NULL);
 		if (rc != SSH_AUTH_AGAIN)
 			return rc;
-		if ((w = wait_session(run)) == WAIT_READY)
+		if ((w = wait_session(conn)) == WAIT_READY)
 			continue;
 		if (w == WAIT_CANCELLED)
-			set_cancelled(run);
+			set_cancelled(conn);
 		else {
-			probe_result_set_outcome(run->r, "timeout");
-			probe_result_summary(run->r,
+			set_end(conn, PROBE_SSH_TIMEOUT, "timeout");
+			probe_result_summary(conn->r,
 			                     _("%s:%ld did not finish the login within %ld s"),
-			                     run->host, run->port, run->seconds);
-			probe_result_evidence(run->r, _("logging in as %s: no answer within %ld s"),
-			                      run->user, run->seconds);
+			                     conn->host, conn->port, conn->seconds);
+			probe_result_evidence(conn->r,
+			                      _("logging in as %s: no answer within %ld s"),
+			                      conn->user, conn->seconds);
 		}
 		return SSH_AUTH_AGAIN;
 	}
 }
 
 static void
-set_denied(struct ssh_run *run, const char *why)
+set_denied(struct probe_ssh_conn *conn, const char *why)
 {
-	char *methods = auth_methods(ssh_userauth_list(run->session, NULL));
+	char *methods = auth_methods(ssh_userauth_list(conn->session, NULL));
 
-	probe_result_set_outcome(run->r, "auth_denied");
-	probe_result_summary(run->r, _("%s:%ld refused the key %s for user %s"), run->host,
-	                     run->port, run->key_path, run->user);
-	probe_result_evidence(run->r, "%s", why);
-	probe_result_evidence(run->r, _("the server offers: %s"), methods);
+	set_end(conn, PROBE_SSH_AUTH_DENIED, "auth_denied");
+	probe_result_summary(conn->r, _("%s:%ld refused the key %s for user %s"), conn->host,
+	                     conn->port, key_name(conn), conn->user);
+	probe_result_evidence(conn->r, "%s", why);
+	probe_result_evidence(conn->r, _("the server offers: %s"), methods);
 	free(methods);
 }
 
 /* 0: logged in; -1: the outcome is set. */
 static int
-authenticate(struct ssh_run *run)
+authenticate(struct probe_ssh_conn *conn)
 {
 	char *why = NULL;
 	int rc;
 
-	probe_progress(run->ctx, _("logging in as %s"), run->user);
+	probe_progress(conn->ctx, _("logging in as %s"), conn->user);
 	/* "none" first: it is how a client learns which methods the server offers. */
-	if ((rc = auth_wait(run, false)) == SSH_AUTH_AGAIN)
+	if ((rc = auth_wait(conn, AUTH_NONE)) == SSH_AUTH_AGAIN)
 		return -1;
 	if (rc == SSH_AUTH_SUCCESS) {
 		probe_result_evidence(
-		    run->r, _("authenticated as %s (the server asked for no key)"), run->user);
+		    conn->r, _("authenticated as %s (the server asked for no key)"), conn->user);
 		return 0;
 	}
 	if (rc == SSH_AUTH_ERROR) {
-		set_protocol_error(run, _("logging in failed"));
+		set_protocol_error(conn, _("logging in failed"));
 		return -1;
 	}
-	if (run->key == NULL) {
-		probe_result_set_outcome(run->r, OUTCOME_ERROR);
-		probe_result_summary(run->r, "%s", run->key_problem);
-		probe_result_evidence(run->r, "%s", run->key_problem);
+	if (conn->key == NULL && conn->key_problem != NULL) {
+		set_end(conn, PROBE_SSH_NO_KEY, OUTCOME_ERROR);
+		probe_result_summary(conn->r, "%s", conn->key_problem);
+		probe_result_evidence(conn->r, "%s", conn->key_problem);
 		return -1;
 	}
-	if ((ssh_userauth_list(run->session, NULL) & SSH_AUTH_METHOD_PUBLICKEY) == 0) {
-		why = xasprintf(_("the server takes no keys for user %s"), run->user);
-		set_denied(run, why);
+	if ((ssh_userauth_list(conn->session, NULL) & SSH_AUTH_METHOD_PUBLICKEY) == 0) {
+		why = xasprintf(_("the server takes no keys for user %s"), conn->user);
+		set_denied(conn, why);
 		free(why);
 		return -1;
 	}
-	rc = auth_wait(run, true);
+	rc = auth_wait(conn, conn->key != NULL ? AUTH_KEY : AUTH_AUTO);
 	switch (rc) {
 	case SSH_AUTH_AGAIN:
 		return -1;
 	case SSH_AUTH_SUCCESS:
-		probe_result_evidence(run->r, _("authenticated as %s with %s (%s)"), run->user,
-		                      run->key_path, run->key_fp != NULL ? run->key_fp : "?");
+		probe_result_evidence(conn->r, _("authenticated as %s with %s (%s)"), conn->user,
+		                      key_name(conn), conn->key_fp != NULL ? conn->key_fp : "?");
 		return 0;
 	case SSH_AUTH_PARTIAL:
 		why = xasprintf(_("the server took key %s (%s) for user %s but wants more than a "
 		                  "key, and this probe never uses a password"),
-		                run->key_path, run->key_fp != NULL ? run->key_fp : "?", run->user);
-		set_denied(run, why);
+		                key_name(conn), conn->key_fp != NULL ? conn->key_fp : "?",
+		                conn->user);
+		set_denied(conn, why);
 		break;
 	case SSH_AUTH_DENIED:
-		why = xasprintf(_("the server refused key %s (%s) for user %s"), run->key_path,
-		                run->key_fp != NULL ? run->key_fp : "?", run->user);
-		set_denied(run, why);
+		why = xasprintf(_("the server refused key %s (%s) for user %s"), key_name(conn),
+		                conn->key_fp != NULL ? conn->key_fp : "?", conn->user);
+		set_denied(conn, why);
 		break;
 	default:
-		set_protocol_error(run, _("logging in failed"));
+		set_protocol_error(conn, _("logging in failed"));
 		break;
 	}
 	free(why);
 	return -1;
 }
 
-/* ---- the command ------------------------------------------------------------ */
+/* What a failed TCP connection means, told as the ssh probe's outcome. */
+static void
+connect_failed(struct probe_ssh_conn *conn, enum tcp_result tr, const char *cause)
+{
+	switch (tr) {
+	case TCP_REFUSED:
+		set_end(conn, PROBE_SSH_REFUSED, "refused");
+		probe_result_summary(conn->r,
+		                     _("nothing listens on %s:%ld: the connection was refused (is "
+		                       "sshd running on the instance?)"),
+		                     conn->host, conn->port);
+		probe_result_evidence(conn->r, _("connecting to %s:%ld (%s): connection refused"),
+		                      conn->host, conn->port, conn->addr);
+		break;
+	case TCP_TIMEOUT:
+		set_end(conn, PROBE_SSH_TIMEOUT, "timeout");
+		probe_result_summary(
+		    conn->r,
+		    _("%s:%ld did not answer within %ld s (the instance is not up, "
+		      "or a firewall drops the packets)"),
+		    conn->host, conn->port, conn->seconds);
+		probe_result_evidence(conn->r,
+		                      _("connecting to %s:%ld (%s): no answer within %ld s"),
+		                      conn->host, conn->port, conn->addr, conn->seconds);
+		break;
+	case TCP_CANCELLED:
+		set_cancelled(conn);
+		break;
+	default:
+		set_end(conn, PROBE_SSH_UNREACHABLE, OUTCOME_ERROR);
+		probe_result_summary(conn->r, "%s", cause != NULL ? cause : "?");
+		probe_result_evidence(conn->r, "%s", cause != NULL ? cause : "?");
+		break;
+	}
+}
+
+void
+probe_ssh_close(struct probe_ssh_conn *conn)
+{
+	if (conn == NULL)
+		return;
+	if (conn->session != NULL) {
+		ssh_disconnect(conn->session);
+		ssh_free(conn->session);
+	}
+	if (conn->fd != -1)
+		close(conn->fd);
+	ssh_key_free(conn->key);
+	free(conn->key_fp);
+	free(conn->key_problem);
+	free(conn->host);
+	free(conn->user);
+	free(conn->key_path);
+	free(conn->known_hosts);
+	free(conn->host_port);
+	free(conn->addr);
+	free(conn);
+}
+
+struct probe_ssh_conn *
+probe_ssh_connect(const struct probe_ssh_target *t, int64_t deadline, struct probe_result *r,
+                  enum probe_ssh_end *end)
+{
+	struct probe_ssh_conn *conn = xcalloc(1, sizeof *conn);
+	enum tcp_result tr;
+	char *cause = NULL;
+
+	conn->ctx = t->ctx;
+	conn->files = t->files;
+	conn->r = r;
+	conn->end = PROBE_SSH_ERROR;
+	conn->deadline = deadline;
+	conn->seconds = t->seconds;
+	conn->host = xstrdup(t->host);
+	conn->port = t->port;
+	conn->user = xstrdup(t->user);
+	conn->key_path = t->key_path != NULL ? xstrdup(t->key_path) : NULL;
+	conn->known_hosts = xstrdup(t->known_hosts);
+	conn->accept_new = t->accept_new;
+	conn->default_key = t->default_key;
+	conn->use_agent = t->use_agent;
+	conn->host_port = probe_ssh_host_port(conn->host, conn->port);
+	conn->fd = -1;
+	load_key(conn);
+
+	probe_progress(conn->ctx, _("connecting to %s:%ld"), conn->host, conn->port);
+	if ((tr = tcp_connect(conn, &cause)) != TCP_CONNECTED) {
+		connect_failed(conn, tr, cause);
+		goto fail;
+	}
+	probe_progress(conn->ctx, _("connected to %s:%ld, waiting for the SSH banner"), conn->host,
+	               conn->port);
+	if (session_new(conn) != 0) {
+		set_protocol_error(conn, _("setting up libssh failed"));
+		goto fail;
+	}
+	if (handshake(conn) != 0 || check_host_key(conn) != 0 || authenticate(conn) != 0)
+		goto fail;
+	free(cause);
+	conn->r = NULL;
+	*end = conn->end = PROBE_SSH_OK;
+	return conn;
+fail:
+	free(cause);
+	*end = conn->end;
+	probe_ssh_close(conn);
+	return NULL;
+}
+
+/* ---- a command ---------------------------------------------------------------- */
 
 static void
 on_exit_status(ssh_session session, ssh_channel channel, int status, void *userdata)
 {
-	struct ssh_run *run = userdata;
+	struct probe_ssh_exec *ex = userdata;
 
 	(void)session;
 	(void)channel;
-	run->exit_status = status;
+	ex->exit_status = status;
 }
 
 static void
 on_exit_signal(ssh_session session, ssh_channel channel, const char *signal, int core,
                const char *errmsg, const char *lang, void *userdata)
 {
-	struct ssh_run *run = userdata;
+	struct probe_ssh_exec *ex = userdata;
 
 	(void)session;
 	(void)channel;
 	(void)core;
 	(void)errmsg;
 	(void)lang;
-	free(run->exit_signal);
-	run->exit_signal = xstrdup(signal != NULL ? signal : "?");
+	free(ex->exit_signal);
+	ex->exit_signal = xstrdup(signal != NULL ? signal : "?");
 }
 
-/* Appends up to the limit; returns whether bytes were dropped. */
+/* Appends up to max; returns whether bytes were dropped. */
 static bool
-keep_output(struct strbuf *sb, const char *buf, size_t n)
+keep_output(struct strbuf *sb, const char *buf, size_t n, size_t max)
 {
-	if (sb->len >= MAX_OUTPUT)
+	if (sb->len >= max)
 		return n > 0;
-	if (n > MAX_OUTPUT - sb->len) {
-		strbuf_add(sb, buf, MAX_OUTPUT - sb->len);
+	if (n > max - sb->len) {
+		strbuf_add(sb, buf, max - sb->len);
 		return true;
 	}
 	strbuf_add(sb, buf, n);
@@ -963,7 +1132,7 @@ keep_output(struct strbuf *sb, const char *buf, size_t n)
 
 /* Reads what both streams hold. 1: something came; 0: nothing; -1: the session failed. */
 static int
-drain(ssh_channel ch, struct strbuf *out, struct strbuf *err, bool *truncated)
+drain(ssh_channel ch, struct probe_ssh_exec *ex, size_t max)
 {
 	char buf[16384];
 	int got = 0;
@@ -972,8 +1141,8 @@ drain(ssh_channel ch, struct strbuf *out, struct strbuf *err, bool *truncated)
 		int n;
 
 		while ((n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, stream)) > 0) {
-			if (keep_output(stream == 0 ? out : err, buf, (size_t)n))
-				*truncated = true;
+			if (keep_output(stream == 0 ? &ex->out : &ex->err, buf, (size_t)n, max))
+				ex->truncated = true;
 			got = 1;
 		}
 		if (n == SSH_ERROR)
@@ -983,43 +1152,58 @@ drain(ssh_channel ch, struct strbuf *out, struct strbuf *err, bool *truncated)
 }
 
 static void
-command_result(struct ssh_run *run, const struct strbuf *out, const struct strbuf *err,
-               bool truncated)
+exec_failed(struct probe_ssh_conn *conn, struct probe_ssh_exec *ex, const char *what)
 {
-	const char *o = out->buf != NULL ? out->buf : "";
-	const char *nl = memchr(o, '\n', out->len);
-	char *first = probe_clean_line(o, nl != NULL ? (size_t)(nl - o) : out->len, MAX_LINE_BYTES);
-
-	probe_result_fact(run->r, "ssh.output", "%s", first);
-	free(first);
-	probe_tail_lines(&run->r->evidence, "", o, out->len, MAX_TAIL_LINES);
-	probe_tail_lines(&run->r->evidence, "stderr: ", err->buf != NULL ? err->buf : "", err->len,
-	                 MAX_TAIL_LINES);
-	if (truncated)
-		probe_result_evidence(run->r, "%s", _("(output beyond 1 MiB was dropped)"));
+	ex->end = PROBE_SSH_ERROR;
+	ex->failed = what;
+	free(ex->error);
+	ex->error = session_error(conn);
 }
 
-/* Runs the command on a session channel. 0: it ended; -1: the outcome is set. */
+/* Sends what stdin_data holds while the channel takes it, then EOF. -1: the session failed. */
 static int
-run_command(struct ssh_run *run)
+feed_stdin(ssh_channel ch, struct probe_ssh_exec *ex, size_t *sent, bool *eof_sent)
+{
+	size_t len = ex->stdin_data != NULL ? strlen(ex->stdin_data) : 0;
+
+	while (*sent < len) {
+		int n = ssh_channel_write(ch, ex->stdin_data + *sent, (uint32_t)(len - *sent));
+
+		if (n == SSH_ERROR)
+			return -1;
+		if (n == 0)
+			return 0; /* the window is full: later */
+		*sent += (size_t)n;
+	}
+	if (ssh_channel_send_eof(ch) == SSH_ERROR)
+		return -1;
+	*eof_sent = true;
+	return 0;
+}
+
+int
+probe_ssh_exec(struct probe_ssh_conn *conn, struct probe_ssh_exec *ex)
 {
 	struct ssh_channel_callbacks_struct cb;
-	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	size_t max = ex->max_output > 0 ? ex->max_output : MAX_OUTPUT, sent = 0;
 	ssh_channel ch = NULL;
 	ssh_event events = NULL;
 	enum wait_result w = WAIT_READY;
-	bool truncated = false;
-	char *shown = probe_clean_line(run->command, strlen(run->command), MAX_LINE_BYTES);
-	int rc = -1, step;
+	bool eof_sent = ex->stdin_data == NULL && !ex->send_eof;
+	int step;
 
-	probe_progress(run->ctx, _("running: %s"), shown);
-	probe_result_evidence(run->r, "$ %s", shown);
-	if ((ch = ssh_channel_new(run->session)) == NULL) {
-		set_protocol_error(run, _("opening a channel failed"));
+	strbuf_reset(&ex->out);
+	strbuf_reset(&ex->err);
+	ex->end = PROBE_SSH_OK;
+	ex->exit_status = -1;
+	ex->truncated = false;
+	conn->deadline = ex->deadline;
+	if ((ch = ssh_channel_new(conn->session)) == NULL) {
+		exec_failed(conn, ex, _("opening a channel failed"));
 		goto out;
 	}
 	memset(&cb, 0, sizeof cb);
-	cb.userdata = run;
+	cb.userdata = ex;
 	cb.channel_exit_status_function = on_exit_status;
 	cb.channel_exit_signal_function = on_exit_signal;
 	ssh_callbacks_init(&cb);
@@ -1028,41 +1212,47 @@ run_command(struct ssh_run *run)
 	/* Open, then exec, then read until the server closes the channel. */
 	for (step = 0; step < 2;) {
 		int r = step == 0 ? ssh_channel_open_session(ch)
-		                  : ssh_channel_request_exec(ch, run->command);
+		                  : ssh_channel_request_exec(ch, ex->command);
 
 		if (r == SSH_OK) {
 			step++;
 			continue;
 		}
 		if (r == SSH_ERROR) {
-			set_protocol_error(run, step == 0
-			                            ? _("opening a session channel failed")
-			                            : _("the server would not run the command"));
+			exec_failed(conn, ex,
+			            step == 0 ? _("opening a session channel failed")
+			                      : _("the server would not run the command"));
 			goto out;
 		}
-		if ((w = wait_session(run)) != WAIT_READY)
+		if ((w = wait_session(conn)) != WAIT_READY)
 			break;
 	}
 	events = ssh_event_new();
-	if (events == NULL || ssh_event_add_session(events, run->session) != SSH_OK) {
-		set_protocol_error(run, _("libssh could not watch the session"));
+	if (events == NULL || ssh_event_add_session(events, conn->session) != SSH_OK) {
+		exec_failed(conn, ex, _("libssh could not watch the session"));
 		goto out;
 	}
 	while (w == WAIT_READY) {
-		int got = drain(ch, &out, &err, &truncated);
+		int got;
 
-		if (got == -1) {
-			set_protocol_error(run, _("reading the command's output failed"));
+		if (!eof_sent && feed_stdin(ch, ex, &sent, &eof_sent) == -1) {
+			exec_failed(conn, ex, _("sending the command's input failed"));
 			goto out;
 		}
+		if ((got = drain(ch, ex, max)) == -1) {
+			exec_failed(conn, ex, _("reading the command's output failed"));
+			goto out;
+		}
+		/* A file read past its limit: the rest is not wanted. */
+		if (ex->stop_when_full && ex->out.len >= max && ex->truncated)
+			goto out;
 		if (got == 1)
 			continue;
 		/* The exit status comes after EOF and before the close. */
 		if (ssh_channel_is_closed(ch) ||
-		    (ssh_channel_is_eof(ch) &&
-		     (run->exit_status != -1 || run->exit_signal != NULL)))
+		    (ssh_channel_is_eof(ch) && (ex->exit_status != -1 || ex->exit_signal != NULL)))
 			break;
-		w = wait_session(run);
+		w = wait_session(conn);
 		/*
 		 * After EOF, reading the channel no longer makes libssh handle
 		 * packets, so the exit-status message would wait unread until the
@@ -1071,183 +1261,228 @@ run_command(struct ssh_run *run)
 		if (w == WAIT_READY && ssh_channel_is_eof(ch))
 			ssh_event_dopoll(events, 0);
 	}
-	if (w == WAIT_CANCELLED) {
-		command_result(run, &out, &err, truncated);
-		set_cancelled(run);
-		goto out;
-	}
-	command_result(run, &out, &err, truncated);
-	if (w == WAIT_TIMEOUT) {
-		probe_result_set_outcome(run->r, "timeout");
-		probe_result_summary(run->r,
-		                     _("logged in to %s:%ld as %s, but '%s' did not finish within "
-		                       "%ld s"),
-		                     run->host, run->port, run->user, shown, run->seconds);
-		probe_result_evidence(run->r, _("still running after %ld s"), run->seconds);
-		goto out;
-	}
-	if (run->exit_status != -1) {
-		probe_result_fact(run->r, "ssh.exit_status", "%d", run->exit_status);
-		probe_result_evidence(run->r, _("exit status %d"), run->exit_status);
-		probe_result_summary(run->r,
-		                     _("logged in to %s:%ld as %s; '%s' exited with status %d"),
-		                     run->host, run->port, run->user, shown, run->exit_status);
-	} else if (run->exit_signal != NULL) {
-		probe_result_evidence(run->r, _("ended by signal %s"), run->exit_signal);
-		probe_result_summary(run->r,
-		                     _("logged in to %s:%ld as %s; '%s' was ended by signal %s"),
-		                     run->host, run->port, run->user, shown, run->exit_signal);
-	} else {
-		probe_result_evidence(run->r, "%s", _("the server sent no exit status"));
-		probe_result_summary(run->r,
-		                     _("logged in to %s:%ld as %s and ran '%s' (no exit status)"),
-		                     run->host, run->port, run->user, shown);
-	}
-	probe_result_set_outcome(run->r, "ok");
-	rc = 0;
+	if (w == WAIT_CANCELLED)
+		ex->end = PROBE_SSH_CANCELLED;
+	else if (w == WAIT_TIMEOUT)
+		ex->end = PROBE_SSH_TIMEOUT;
 out:
 	if (events != NULL) {
-		ssh_event_remove_session(events, run->session);
+		ssh_event_remove_session(events, conn->session);
 		ssh_event_free(events);
 	}
 	if (ch != NULL) {
 		ssh_channel_close(ch);
 		ssh_channel_free(ch);
 	}
-	strbuf_free(&out);
-	strbuf_free(&err);
-	free(shown);
-	return rc;
+	if (ex->out.buf == NULL)
+		strbuf_add(&ex->out, "", 0);
+	if (ex->err.buf == NULL)
+		strbuf_add(&ex->err, "", 0);
+	return ex->end == PROBE_SSH_OK ? 0 : -1;
 }
 
-/* ---- the probe -------------------------------------------------------------- */
+void
+probe_ssh_exec_free(struct probe_ssh_exec *ex)
+{
+	strbuf_free(&ex->out);
+	strbuf_free(&ex->err);
+	free(ex->exit_signal);
+	free(ex->error);
+	ex->exit_signal = NULL;
+	ex->error = NULL;
+}
 
-/* Fills run from the parameters. -1: a parameter cannot be used; the outcome is set. */
+/* ---- a failure as one text ----------------------------------------------------- */
+
+char *
+probe_ssh_err_format(enum probe_ssh_end end, const struct probe_result *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s: %s", probe_ssh_end_name(end),
+	            r->summary != NULL ? r->summary : _("cannot connect"));
+	for (size_t i = 0; i < r->evidence.n; i++)
+		strbuf_addf(&sb, "\n%s", r->evidence.v[i]);
+	return strbuf_detach(&sb);
+}
+
+enum probe_ssh_end
+probe_ssh_err_parse(const char *err, char **summary, struct strlist *evidence)
+{
+	const char *nl = strchr(err, '\n'), *colon = strstr(err, ": ");
+	size_t first = nl != NULL ? (size_t)(nl - err) : strlen(err);
+	enum probe_ssh_end end = PROBE_SSH_ERROR;
+
+	*summary = NULL;
+	if (colon != NULL && (size_t)(colon - err) < first) {
+		for (int e = PROBE_SSH_OK; e <= PROBE_SSH_ERROR; e++) {
+			const char *name = probe_ssh_end_name((enum probe_ssh_end)e);
+
+			if ((size_t)(colon - err) == strlen(name) &&
+			    strncmp(err, name, strlen(name)) == 0) {
+				end = (enum probe_ssh_end)e;
+				*summary = xstrndup(colon + 2, first - (size_t)(colon + 2 - err));
+				break;
+			}
+		}
+	}
+	if (*summary == NULL)
+		*summary = xstrndup(err, first);
+	while (nl != NULL) {
+		const char *start = nl + 1;
+
+		nl = strchr(start, '\n');
+		strlist_take(evidence,
+		             xstrndup(start, nl != NULL ? (size_t)(nl - start) : strlen(start)));
+	}
+	return end;
+}
+
+/* ---- the probe ----------------------------------------------------------------- */
+
+/* Fills t from the parameters. -1: a parameter cannot be used; the outcome is set. */
 static int
-run_setup(struct ssh_run *run, const struct params *p)
+probe_setup(const struct params *p, const struct probe_ctx *ctx, struct probe_ssh_target *t,
+            char **known_hosts, struct probe_result *r)
 {
 	char *why = NULL;
 
-	run->host = params_get(p, "host");
-	run->port = params_get_long(p, "port", 22);
-	run->user = params_get(p, "user");
-	run->command = params_get(p, "command");
-	run->accept_new = params_get_bool(p, "accept_new", false);
-	run->seconds = params_get_long(p, "seconds", 10);
-	run->key_path = params_get(p, "key");
-	if (run->key_path == NULL) {
-		run->key_path = platform_multipass_ssh_key(VT_PLATFORM);
-		run->default_key = true;
+	memset(t, 0, sizeof *t);
+	t->ctx = ctx;
+	t->files = ctx->host;
+	t->host = params_get(p, "host");
+	t->port = params_get_long(p, "port", 22);
+	t->user = params_get(p, "user");
+	t->accept_new = params_get_bool(p, "accept_new", false);
+	t->seconds = params_get_long(p, "seconds", 10);
+	t->key_path = params_get(p, "key");
+	if (t->key_path == NULL) {
+		t->key_path = platform_multipass_ssh_key(VT_PLATFORM);
+		t->default_key = true;
 	}
-	if ((why = probe_ssh_check_host(run->host)) != NULL)
+	if ((why = probe_ssh_check_host(t->host)) != NULL)
 		goto bad;
 	if (params_get(p, "known_hosts") != NULL)
-		run->known_hosts = xstrdup(params_get(p, "known_hosts"));
-	else if ((run->known_hosts = probe_ssh_known_hosts_default()) == NULL) {
+		*known_hosts = xstrdup(params_get(p, "known_hosts"));
+	else if ((*known_hosts = probe_ssh_known_hosts_default()) == NULL) {
 		why = xstrdup(_("neither XDG_STATE_HOME nor HOME is set, so there is no "
 		                "known_hosts file: give known_hosts="));
 		goto bad;
 	}
-	run->host_port = probe_ssh_host_port(run->host, run->port);
+	t->known_hosts = *known_hosts;
 	return 0;
 bad:
-	probe_result_set_outcome(run->r, OUTCOME_ERROR);
-	probe_result_summary(run->r, "%s", why);
-	probe_result_evidence(run->r, "%s", why);
+	probe_result_set_outcome(r, OUTCOME_ERROR);
+	probe_result_summary(r, "%s", why);
+	probe_result_evidence(r, "%s", why);
 	free(why);
 	return -1;
 }
 
 static void
-run_connect_failed(struct ssh_run *run, enum tcp_result tr, const char *cause)
+command_result(const struct probe_ssh_exec *ex, struct probe_result *r)
 {
-	switch (tr) {
-	case TCP_REFUSED:
-		probe_result_set_outcome(run->r, "refused");
-		probe_result_summary(run->r,
-		                     _("nothing listens on %s:%ld: the connection was refused (is "
-		                       "sshd running on the instance?)"),
-		                     run->host, run->port);
-		probe_result_evidence(run->r, _("connecting to %s:%ld (%s): connection refused"),
-		                      run->host, run->port, run->addr);
-		break;
-	case TCP_TIMEOUT:
-		probe_result_set_outcome(run->r, "timeout");
-		probe_result_summary(
-		    run->r,
-		    _("%s:%ld did not answer within %ld s (the instance is not up, "
-		      "or a firewall drops the packets)"),
-		    run->host, run->port, run->seconds);
-		probe_result_evidence(run->r,
-		                      _("connecting to %s:%ld (%s): no answer within %ld s"),
-		                      run->host, run->port, run->addr, run->seconds);
-		break;
-	case TCP_CANCELLED:
-		set_cancelled(run);
-		break;
+	const char *o = ex->out.buf != NULL ? ex->out.buf : "";
+	const char *nl = memchr(o, '\n', ex->out.len);
+	char *first =
+	    probe_clean_line(o, nl != NULL ? (size_t)(nl - o) : ex->out.len, MAX_LINE_BYTES);
+
+	probe_result_fact(r, "ssh.output", "%s", first);
+	free(first);
+	probe_tail_lines(&r->evidence, "", o, ex->out.len, MAX_TAIL_LINES);
+	probe_tail_lines(&r->evidence, "stderr: ", ex->err.buf != NULL ? ex->err.buf : "",
+	                 ex->err.len, MAX_TAIL_LINES);
+	if (ex->truncated)
+		probe_result_evidence(r, "%s", _("(output beyond 1 MiB was dropped)"));
+}
+
+/* Runs the command and tells how it ended. */
+static void
+run_command(struct probe_ssh_conn *conn, const struct probe_ssh_target *t, const char *command,
+            int64_t deadline, struct probe_result *r)
+{
+	struct probe_ssh_exec ex;
+	char *shown = probe_clean_line(command, strlen(command), MAX_LINE_BYTES);
+
+	memset(&ex, 0, sizeof ex);
+	ex.command = command;
+	ex.max_output = MAX_OUTPUT;
+	ex.deadline = deadline;
+	probe_progress(t->ctx, _("running: %s"), shown);
+	probe_result_evidence(r, "$ %s", shown);
+	probe_ssh_exec(conn, &ex);
+	switch (ex.end) {
+	case PROBE_SSH_ERROR:
+		probe_result_set_outcome(r, OUTCOME_ERROR);
+		probe_result_summary(r, _("%s with %s:%ld: %s"), ex.failed, t->host, t->port,
+		                     ex.error);
+		probe_result_evidence(r, "%s: %s", ex.failed, ex.error);
+		goto out;
+	case PROBE_SSH_CANCELLED:
+		command_result(&ex, r);
+		probe_result_set_outcome(r, OUTCOME_ERROR);
+		probe_result_summary(r, "%s", _("cancelled"));
+		probe_result_evidence(r, "%s", _("cancelled before the probe could finish"));
+		goto out;
+	case PROBE_SSH_TIMEOUT:
+		command_result(&ex, r);
+		probe_result_set_outcome(r, "timeout");
+		probe_result_summary(r,
+		                     _("logged in to %s:%ld as %s, but '%s' did not finish within "
+		                       "%ld s"),
+		                     t->host, t->port, t->user, shown, t->seconds);
+		probe_result_evidence(r, _("still running after %ld s"), t->seconds);
+		goto out;
 	default:
-		probe_result_set_outcome(run->r, OUTCOME_ERROR);
-		probe_result_summary(run->r, "%s", cause != NULL ? cause : "?");
-		probe_result_evidence(run->r, "%s", cause != NULL ? cause : "?");
 		break;
 	}
+	command_result(&ex, r);
+	if (ex.exit_status != -1) {
+		probe_result_fact(r, "ssh.exit_status", "%d", ex.exit_status);
+		probe_result_evidence(r, _("exit status %d"), ex.exit_status);
+		probe_result_summary(r, _("logged in to %s:%ld as %s; '%s' exited with status %d"),
+		                     t->host, t->port, t->user, shown, ex.exit_status);
+	} else if (ex.exit_signal != NULL) {
+		probe_result_evidence(r, _("ended by signal %s"), ex.exit_signal);
+		probe_result_summary(r, _("logged in to %s:%ld as %s; '%s' was ended by signal %s"),
+		                     t->host, t->port, t->user, shown, ex.exit_signal);
+	} else {
+		probe_result_evidence(r, "%s", _("the server sent no exit status"));
+		probe_result_summary(r,
+		                     _("logged in to %s:%ld as %s and ran '%s' (no exit status)"),
+		                     t->host, t->port, t->user, shown);
+	}
+	probe_result_set_outcome(r, "ok");
+out:
+	probe_ssh_exec_free(&ex);
+	free(shown);
 }
 
 static int
 probe_ssh_run(const struct params *p, const struct probe_ctx *ctx, struct probe_result *r)
 {
-	struct ssh_run run;
-	enum tcp_result tr;
-	char *cause = NULL;
+	struct probe_ssh_target t;
+	struct probe_ssh_conn *conn = NULL;
+	enum probe_ssh_end end;
+	int64_t deadline = probe_ssh_now_ms() + ctx->timeout_ms;
+	const char *command = params_get(p, "command");
+	char *known_hosts = NULL;
 
-	memset(&run, 0, sizeof run);
-	run.ctx = ctx;
-	run.r = r;
-	run.deadline = now_ms() + ctx->timeout_ms;
-	run.fd = -1;
-	run.exit_status = -1;
 	ssh_init();
 	ssh_set_log_level(SSH_LOG_NOLOG);
-	if (run_setup(&run, p) != 0)
+	if (probe_setup(p, ctx, &t, &known_hosts, r) != 0)
 		goto out;
-	load_key(&run);
-
-	probe_progress(ctx, _("connecting to %s:%ld"), run.host, run.port);
-	if ((tr = tcp_connect(&run, &cause)) != TCP_CONNECTED) {
-		run_connect_failed(&run, tr, cause);
+	if ((conn = probe_ssh_connect(&t, deadline, r, &end)) == NULL)
 		goto out;
-	}
-	probe_progress(ctx, _("connected to %s:%ld, waiting for the SSH banner"), run.host,
-	               run.port);
-	if (session_new(&run) != 0) {
-		set_protocol_error(&run, _("setting up libssh failed"));
-		goto out;
-	}
-	if (handshake(&run) != 0 || check_host_key(&run) != 0 || authenticate(&run) != 0)
-		goto out;
-	if (run.command == NULL) {
+	if (command == NULL) {
 		probe_result_set_outcome(r, "ok");
-		probe_result_summary(r, _("logged in to %s:%ld as %s"), run.host, run.port,
-		                     run.user);
+		probe_result_summary(r, _("logged in to %s:%ld as %s"), t.host, t.port, t.user);
 		goto out;
 	}
-	run_command(&run);
-
+	run_command(conn, &t, command, deadline, r);
 out:
-	if (run.session != NULL) {
-		ssh_disconnect(run.session);
-		ssh_free(run.session);
-	}
-	if (run.fd != -1)
-		close(run.fd);
-	ssh_key_free(run.key);
-	free(run.key_fp);
-	free(run.key_problem);
-	free(run.known_hosts);
-	free(run.host_port);
-	free(run.addr);
-	free(run.exit_signal);
-	free(cause);
+	probe_ssh_close(conn);
+	free(known_hosts);
 	ssh_finalize();
 	return 0;
 }

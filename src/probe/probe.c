@@ -23,6 +23,15 @@ extern const struct probe_entry probe_dns_entry;
 extern const struct probe_entry probe_reach_entry;
 extern const struct probe_entry probe_route_entry;
 extern const struct probe_entry probe_port_owner_entry;
+extern const struct probe_entry probe_multipass_entry;
+extern const struct probe_entry probe_process_entry;
+extern const struct probe_entry probe_disk_space_entry;
+extern const struct probe_entry probe_log_entry;
+extern const struct probe_entry probe_leases_entry;
+extern const struct probe_entry probe_hosts_ics_entry;
+extern const struct probe_entry probe_firewall_entry;
+extern const struct probe_entry probe_image_entry;
+extern const struct probe_entry probe_guest_entry;
 
 const struct probe_entry *const probe_table[] = {
     &probe_file_entry,
@@ -33,6 +42,15 @@ const struct probe_entry *const probe_table[] = {
     &probe_reach_entry,
     &probe_route_entry,
     &probe_port_owner_entry,
+    &probe_multipass_entry,
+    &probe_process_entry,
+    &probe_disk_space_entry,
+    &probe_log_entry,
+    &probe_leases_entry,
+    &probe_hosts_ics_entry,
+    &probe_firewall_entry,
+    &probe_image_entry,
+    &probe_guest_entry,
     NULL,
 };
 
@@ -139,6 +157,56 @@ probe_result_summary(struct probe_result *r, const char *fmt, ...)
 	free(r->summary);
 	r->summary = xvasprintf(fmt, ap);
 	va_end(ap);
+}
+
+void
+probe_result_listing_failed(struct probe_result *r, const char *cmd, const char *what,
+                            const struct host_result *hr)
+{
+	probe_result_set_outcome(r, OUTCOME_ERROR);
+	switch (hr->status) {
+	case HOST_NOT_COLLECTED:
+		probe_result_summary(r, _("the snapshot does not hold %s: %s"), what, hr->message);
+		break;
+	case HOST_DENIED:
+		probe_result_summary(r,
+		                     _("'%s' may not be run by this user: run it with sudo or "
+		                       "as administrator"),
+		                     cmd);
+		break;
+	case HOST_OK:
+		probe_result_summary(r,
+		                     _("'%s' printed nothing that reads as %s (exit status %d)"),
+		                     cmd, what, hr->exit_code);
+		probe_tail_lines(&r->evidence, "", hr->out, hr->out_len, 4);
+		probe_tail_lines(&r->evidence, "", hr->err, hr->err_len, 4);
+		return;
+	default:
+		probe_result_summary(r, _("%s could not be had: %s"), what, hr->message);
+		break;
+	}
+	probe_result_evidence(r, "%s", hr->message);
+}
+
+void
+probe_result_copy(struct probe_result *dst, const struct probe_result *src)
+{
+	memset(dst, 0, sizeof *dst);
+	if (src->outcome != NULL)
+		dst->outcome = xstrdup(src->outcome);
+	if (src->nfacts > 0) {
+		dst->facts = xcalloc(src->nfacts, sizeof *dst->facts);
+		for (size_t i = 0; i < src->nfacts; i++) {
+			dst->facts[i].key = xstrdup(src->facts[i].key);
+			dst->facts[i].value = xstrdup(src->facts[i].value);
+		}
+		dst->nfacts = src->nfacts;
+	}
+	for (size_t i = 0; i < src->evidence.n; i++)
+		strlist_add(&dst->evidence, src->evidence.v[i]);
+	if (src->summary != NULL)
+		dst->summary = xstrdup(src->summary);
+	dst->elapsed_ms = src->elapsed_ms;
 }
 
 void

@@ -19,7 +19,7 @@ enum param_type {
 	PARAM_INT,      /* a decimal integer within [min, max] */
 	PARAM_BOOL,     /* true/false/yes/no/1/0 */
 	PARAM_SECONDS,  /* a duration in seconds, 1..3600 */
-	PARAM_PATH,     /* an absolute path, no NUL, no ".." component */
+	PARAM_PATH,     /* an absolute path (/..., or C:\... from Windows), no ".." component */
 	PARAM_ARGV,     /* a command line split on white space; quotes allowed, no shell */
 	PARAM_REGEX,    /* a POSIX extended regular expression */
 	PARAM_ENUM,     /* one of choices */
@@ -75,6 +75,17 @@ void probe_result_set_outcome(struct probe_result *, const char *outcome);
 void probe_result_fact(struct probe_result *, const char *key, const char *fmt, ...) VT_PRINTF(3, 4);
 void probe_result_evidence(struct probe_result *, const char *fmt, ...) VT_PRINTF(2, 3);
 void probe_result_summary(struct probe_result *, const char *fmt, ...) VT_PRINTF(2, 3);
+/*
+ * Ends r with "error" for a command (cmd, as a person would type it) that
+ * gave no usable listing of what (translated: "the process list"): not in
+ * the snapshot, not allowed, unreadable output (its tail becomes evidence),
+ * or it could not run.
+ */
+struct host_result;
+void probe_result_listing_failed(struct probe_result *r, const char *cmd, const char *what,
+                                 const struct host_result *hr);
+/* dst becomes a deep copy of src (dst is overwritten, not freed). */
+void probe_result_copy(struct probe_result *dst, const struct probe_result *src);
 void probe_result_free(struct probe_result *);
 
 struct probe_ctx {

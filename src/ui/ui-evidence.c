@@ -116,17 +116,17 @@ result_lines(struct ui_lines *l, const struct probe_result *res)
 }
 
 static void
-probe_lines(struct ui_lines *l, const struct flow_node *node, const char *probe,
-            const struct probe_result *res, bool current)
+probe_lines(struct ui_lines *l, const struct facts *facts, const struct flow_node *node,
+            const char *probe, const struct probe_result *res, bool current)
 {
-	char *line = NULL;
+	char *line = NULL, *label = ui_node_label(facts, node);
 
 	if (l->n > 0)
 		ui_lines_blank(l);
-	line = current ? xasprintf(_("%s (this step)"), ui_node_label(node))
-	               : xstrdup(ui_node_label(node));
+	line = current ? xasprintf(_("%s (this step)"), label) : xstrdup(label);
 	ui_lines_wrap(l, UI_HEADING, 0, 0, NULL, UI_NORMAL, -1, line);
 	free(line);
+	free(label);
 	line = xasprintf(_("probe %s: %s (%ld ms)"), probe,
 	                 res->outcome != NULL ? res->outcome : "?", res->elapsed_ms);
 	ui_lines_wrap(l, str_eq(res->outcome, OUTCOME_ERROR) ? UI_BAD : UI_KEY, 1, 0, NULL,
@@ -143,14 +143,16 @@ evidence_lines(struct ui *ui, struct ui_lines *l)
 		char *line = NULL;
 
 		if (r->kind == UI_REC_PROBE) {
-			probe_lines(l, r->node, r->name, &r->result, false);
+			probe_lines(l, ui_walk_facts(ui), r->node, r->name, &r->result, false);
 			continue;
 		}
 		if (r->kind != UI_REC_FIX)
 			continue;
 		if (l->n > 0)
 			ui_lines_blank(l);
-		ui_lines_wrap(l, UI_HEADING, 0, 0, NULL, UI_NORMAL, -1, ui_node_label(r->node));
+		line = ui_node_label(ui_walk_facts(ui), r->node);
+		ui_lines_wrap(l, UI_HEADING, 0, 0, NULL, UI_NORMAL, -1, line);
+		free(line);
 		line = xasprintf(_("fix %s: %s"), r->name, r->status);
 		ui_lines_wrap(l, str_eq(r->status, _("applied")) ? UI_GOOD : UI_KEY, 1, 0, NULL,
 		              UI_NORMAL, -1, line);
@@ -160,7 +162,8 @@ evidence_lines(struct ui *ui, struct ui_lines *l)
 	}
 	/* The check in front of the user, before they go on. */
 	if (engine_state(ui->engine) == ENGINE_CHECK && ui->check.done)
-		probe_lines(l, engine_node(ui->engine), ui->check.probe, &ui->check.result, true);
+		probe_lines(l, ui_walk_facts(ui), engine_node(ui->engine), ui->check.probe,
+		            &ui->check.result, true);
 	if (l->n == 0)
 		ui_lines_wrap(l, UI_DIM, 0, 0, NULL, UI_NORMAL, -1,
 		              _("Nothing found yet: no check has finished on this path."));

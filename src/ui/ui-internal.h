@@ -309,8 +309,13 @@ int ui_body_rows(int top);
 int ui_body_width(void);
 /* Translated verdict name. */
 const char *ui_verdict_name(enum flow_verdict);
-/* A node's title, or its id when it has none. */
-const char *ui_node_label(const struct flow_node *);
+/* The facts a walk's texts are filled in with: what the walk knows now. */
+const struct facts *ui_walk_facts(const struct ui *);
+/* A flow text in the user's language, its {{templates}} filled in from facts
+ * (a fact not known stays as written). Owned by the caller. */
+char *ui_text(const struct facts *, const struct flow_text *);
+/* A node's title, or its id when it has none, filled in like ui_text. Owned by the caller. */
+char *ui_node_label(const struct facts *, const struct flow_node *);
 
 /* Probe (ui-probe.c): a running check. reuse: show this result instead of running (taken over). */
 void ui_probe_begin(struct ui *, struct probe_result *reuse);

@@ -133,17 +133,35 @@ list_lines(struct ui *ui, struct ui_lines *l, const struct flow **vis, size_t nv
 	}
 }
 
+/*
+ * What a walk from a hit knows when it starts: the host's facts and the
+ * flow's declared defaults. A hit's step then reads here as it will there.
+ */
+static void
+hit_facts(const struct ui *ui, const struct flow *f, struct facts *out)
+{
+	facts_copy(out, &ui->host_facts);
+	for (size_t i = 0; i < f->nfacts; i++)
+		if (f->facts[i].def != NULL && facts_get(out, f->facts[i].name) == NULL)
+			facts_set(out, f->facts[i].name, f->facts[i].def);
+}
+
 static void
 hit_lines(struct ui *ui, struct ui_lines *l)
 {
 	for (size_t i = 0; i < ui->start.nhits; i++) {
 		const struct flow_why_hit *h = &ui->start.hits[i];
-		char mark[8] = "";
+		struct facts facts = FACTS_INIT;
+		char mark[8] = "", *label = NULL;
 
 		if (i < 9)
 			snprintf(mark, sizeof mark, "%zu", i + 1);
+		hit_facts(ui, h->flow, &facts);
+		label = ui_node_label(&facts, h->node);
 		ui_lines_wrap(l, UI_NORMAL, 1, 4, mark, UI_KEY, (int)i, cli_text(&h->flow->title));
-		ui_lines_wrap(l, UI_DIM, 1, 4, NULL, UI_NORMAL, (int)i, ui_node_label(h->node));
+		ui_lines_wrap(l, UI_DIM, 1, 4, NULL, UI_NORMAL, (int)i, label);
+		free(label);
+		facts_free(&facts);
 	}
 }
 
@@ -198,9 +216,16 @@ draw_pane(struct ui *ui, const struct start_layout *lay, const struct flow *f,
 		y += draw_paragraph(y, lay->pane_x, end - y, lay->pane_width, UI_DIM, text);
 		free(text);
 		if (lay->wide && y + 1 < end) {
+			struct facts facts = FACTS_INIT;
+			char *step = NULL;
+
+			hit_facts(ui, hit->flow, &facts);
+			step = ui_text(&facts, &hit->node->text);
 			y++;
 			y += draw_paragraph(y, lay->pane_x, end - y, lay->pane_width, UI_NORMAL,
-			                    cli_text(&hit->node->text));
+			                    step);
+			free(step);
+			facts_free(&facts);
 		}
 		return;
 	}

@@ -33,15 +33,31 @@ ui_verdict_name(enum flow_verdict v)
 	return "";
 }
 
-const char *
-ui_node_label(const struct flow_node *n)
+const struct facts *
+ui_walk_facts(const struct ui *ui)
 {
-	const char *title = NULL;
+	return ui->engine != NULL ? engine_facts(ui->engine) : NULL;
+}
+
+char *
+ui_text(const struct facts *facts, const struct flow_text *t)
+{
+	return facts_expand_text(facts, cli_text(t));
+}
+
+char *
+ui_node_label(const struct facts *facts, const struct flow_node *n)
+{
+	char *title = NULL;
 
 	if (n == NULL)
-		return "";
-	title = cli_text(&n->title);
-	return title[0] != '\0' ? title : n->id;
+		return xstrdup("");
+	title = ui_text(facts, &n->title);
+	if (title[0] == '\0') {
+		free(title);
+		title = xstrdup(n->id);
+	}
+	return title;
 }
 
 int
@@ -66,8 +82,8 @@ ui_walk_draw_frame(struct ui *ui, enum ui_look titlebar_look, const char *left)
 	const struct flow_node *const *path = NULL;
 	size_t npath = engine_path(ui->engine, &path);
 	struct strbuf crumbs = STRBUF_INIT;
-	char *title = NULL, *right = NULL, *cut = NULL;
-	const char *last = npath > 0 ? ui_node_label(path[npath - 1]) : "";
+	char *title = NULL, *right = NULL, *cut = NULL, **labels = NULL;
+	const char *last = "";
 	size_t cw, lw;
 
 	title = left != NULL ? xstrdup(left)
@@ -81,13 +97,19 @@ ui_walk_draw_frame(struct ui *ui, enum ui_look titlebar_look, const char *left)
 	 * At the first stop there is no path yet, and the title below says it all.
 	 */
 	if (npath <= 1)
-		npath = 0, last = "";
+		npath = 0;
+	/* Labels once per frame: the fitting below may try them many times. */
+	labels = xcalloc(npath + 1, sizeof *labels);
+	for (size_t i = 0; i < npath; i++)
+		labels[i] = ui_node_label(ui_walk_facts(ui), path[i]);
+	if (npath > 0)
+		last = labels[npath - 1];
 	for (size_t from = 0; from < npath; from++) {
 		strbuf_reset(&crumbs);
 		strbuf_adds(&crumbs, from > 0 ? ui_glyph->ellipsis : "");
 		for (size_t i = from; i < npath; i++)
 			strbuf_addf(&crumbs, "%s%s", i > from || from > 0 ? ui_glyph->crumb : "",
-			            ui_node_label(path[i]));
+			            labels[i]);
 		if (text_width(crumbs.buf) <= (size_t)(COLS - 2))
 			break;
 	}
@@ -99,6 +121,9 @@ ui_walk_draw_frame(struct ui *ui, enum ui_look titlebar_look, const char *left)
 	if (cw >= lw && lw > 0)
 		ui_put(1, 1 + (int)(cw - lw), (int)lw, UI_NORMAL, last);
 	strbuf_free(&crumbs);
+	for (size_t i = 0; i < npath; i++)
+		free(labels[i]);
+	free(labels);
 	free(cut);
 	free(title);
 	free(right);
@@ -130,7 +155,8 @@ ui_step_node_lines(struct ui *ui, struct ui_lines *l)
 	const struct flow_node *const *path = NULL;
 	size_t npath = engine_path(ui->engine, &path), at = npath > 0 ? npath - 1 : 0;
 	const struct flow_node *n = engine_node(ui->engine);
-	const char *title = cli_text(&n->title), *text = cli_text(&n->text);
+	char *title = ui_text(ui_walk_facts(ui), &n->title);
+	char *text = ui_text(ui_walk_facts(ui), &n->text);
 
 	if (at < ui->nnotes && ui->notes[at].n > 0) {
 		for (size_t i = 0; i < ui->notes[at].n; i++) {
@@ -147,6 +173,8 @@ ui_step_node_lines(struct ui *ui, struct ui_lines *l)
 	}
 	if (text[0] != '\0')
 		ui_lines_wrap(l, UI_NORMAL, 0, 0, NULL, UI_NORMAL, -1, text);
+	free(title);
+	free(text);
 }
 
 static void
@@ -156,12 +184,12 @@ choice_lines(struct ui *ui, struct ui_lines *l)
 	size_t n = engine_choices(ui->engine, &choices);
 
 	for (size_t i = 0; i < n; i++) {
-		char mark[8] = "";
+		char mark[8] = "", *text = ui_text(ui_walk_facts(ui), &choices[i].choice->text);
 
 		if (i < 9)
 			snprintf(mark, sizeof mark, "%zu", i + 1);
-		ui_lines_wrap(l, UI_NORMAL, 1, 4, mark, UI_KEY, (int)i,
-		              cli_text(&choices[i].choice->text));
+		ui_lines_wrap(l, UI_NORMAL, 1, 4, mark, UI_KEY, (int)i, text);
+		free(text);
 	}
 }
 
@@ -237,10 +265,14 @@ answer(struct ui *ui, size_t index)
 {
 	const struct engine_choice *choices = NULL;
 	size_t n = engine_choices(ui->engine, &choices);
+	char *text = NULL;
 
 	if (index >= n)
 		return;
-	ui_records_add_answer(ui, engine_node(ui->engine), cli_text(&choices[index].choice->text));
+	/* The answer as the user read it, with the facts known when they chose. */
+	text = ui_text(ui_walk_facts(ui), &choices[index].choice->text);
+	ui_records_add_answer(ui, engine_node(ui->engine), text);
+	free(text);
 	ui_walk_leave_stop(ui);
 	engine_answer(ui->engine, index);
 	ui_walk_arrive(ui, false);

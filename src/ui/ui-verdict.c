@@ -62,30 +62,31 @@ belief_lines(struct ui *ui, struct ui_lines *l)
 	section(l, _("Why we believe it"));
 	for (size_t i = 0; i < ui->nrecords; i++) {
 		const struct ui_record *r = &ui->records[i];
-		char *text = NULL;
+		char *text = NULL, *label = NULL;
 
+		if (r->kind == UI_REC_FIX && r->result.outcome == NULL)
+			continue;
+		label = ui_node_label(ui_walk_facts(ui), r->node);
 		if (r->kind == UI_REC_PROBE) {
 			/* TRANSLATORS: a check on the path: its title, an arrow, the
 			   probe's outcome, then ": " and its summary when it has one. */
-			text = xasprintf(_("%s %s %s%s%s"), ui_node_label(r->node), ui_glyph->arrow,
+			text = xasprintf(_("%s %s %s%s%s"), label, ui_glyph->arrow,
 			                 r->result.outcome != NULL ? r->result.outcome : "?",
 			                 r->result.summary != NULL ? ": " : "",
 			                 r->result.summary != NULL ? r->result.summary : "");
 		} else if (r->kind == UI_REC_ANSWER)
 			/* TRANSLATORS: a question's title, an arrow, the choice the user picked. */
-			text = xasprintf(_("%s %s you answered: %s"), ui_node_label(r->node),
-			                 ui_glyph->arrow, r->name);
-		else if (r->result.outcome != NULL)
+			text =
+			    xasprintf(_("%s %s you answered: %s"), label, ui_glyph->arrow, r->name);
+		else
 			/* A fix's own check is evidence too. TRANSLATORS: a fix's title,
 			   an arrow, the outcome of the check after it, ": " and its summary. */
-			text = xasprintf(_("%s %s after the fix: %s%s%s"), ui_node_label(r->node),
-			                 ui_glyph->arrow, r->result.outcome,
-			                 r->result.summary != NULL ? ": " : "",
+			text = xasprintf(_("%s %s after the fix: %s%s%s"), label, ui_glyph->arrow,
+			                 r->result.outcome, r->result.summary != NULL ? ": " : "",
 			                 r->result.summary != NULL ? r->result.summary : "");
-		else
-			continue;
 		item(l, UI_NORMAL, text);
 		free(text);
+		free(label);
 		any = true;
 	}
 	if (!any)
@@ -101,15 +102,16 @@ done_lines(struct ui *ui, struct ui_lines *l)
 	section(l, _("What was done"));
 	for (size_t i = 0; i < ui->nrecords; i++) {
 		const struct ui_record *r = &ui->records[i];
-		char *text = NULL;
+		char *text = NULL, *label = NULL;
 
 		if (r->kind != UI_REC_FIX)
 			continue;
+		label = ui_node_label(ui_walk_facts(ui), r->node);
 		/* TRANSLATORS: a step's title, an arrow, the fix's name and what became of it. */
-		text = xasprintf(_("%s %s fix %s: %s"), ui_node_label(r->node), ui_glyph->arrow,
-		                 r->name, r->status);
+		text = xasprintf(_("%s %s fix %s: %s"), label, ui_glyph->arrow, r->name, r->status);
 		item(l, UI_NORMAL, text);
 		free(text);
+		free(label);
 		any = true;
 	}
 	if (!any)
@@ -121,8 +123,9 @@ void
 ui_verdict_draw(struct ui *ui)
 {
 	const struct flow_node *n = engine_node(ui->engine);
-	const char *title = cli_text(&n->title), *cause = cli_text(&n->cause);
-	const char *text = cli_text(&n->text);
+	const struct facts *facts = ui_walk_facts(ui);
+	char *title = ui_text(facts, &n->title), *cause = ui_text(facts, &n->cause);
+	char *text = ui_text(facts, &n->text), *entry = NULL;
 	struct ui_lines l;
 	char *left = xasprintf("%s: %s", ui_verdict_name(n->verdict),
 	                       cli_text(&engine_flow(ui->engine)->title));
@@ -158,19 +161,28 @@ ui_verdict_draw(struct ui *ui)
 	done_lines(ui, &l);
 	if (n->nsteps > 0) {
 		section(&l, _("What to do next"));
-		for (size_t i = 0; i < n->nsteps; i++)
-			item(&l, UI_NORMAL, cli_text(&n->steps[i]));
+		for (size_t i = 0; i < n->nsteps; i++) {
+			entry = ui_text(facts, &n->steps[i]);
+			item(&l, UI_NORMAL, entry);
+			free(entry);
+		}
 	}
 	if (n->nattach > 0) {
 		section(&l, _("When you ask for help, attach"));
-		for (size_t i = 0; i < n->nattach; i++)
-			item(&l, UI_NORMAL, cli_text(&n->attach[i]));
+		for (size_t i = 0; i < n->nattach; i++) {
+			entry = ui_text(facts, &n->attach[i]);
+			item(&l, UI_NORMAL, entry);
+			free(entry);
+		}
 	}
 	more = ui_draw_lines(&l, top, ui_body_rows(top), 1, -1, &ui->view);
 	ui_walk_draw_footer(ui, more);
 	ui_draw_status(hints, nitems(hints));
 	ui_lines_free(&l);
 	free(left);
+	free(title);
+	free(cause);
+	free(text);
 }
 
 void

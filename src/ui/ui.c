@@ -593,7 +593,7 @@ static void
 load_flows(struct ui *ui)
 {
 	cli_load_catalog(&ui->cat, NULL, 0, false, stderr);
-	facts_detect_host(&ui->host_facts);
+	cli_host_facts(&ui->host_facts);
 	ui->flows = xcalloc(ui->cat.nflows + 1, sizeof *ui->flows);
 	for (size_t i = 0; i < ui->cat.nflows; i++)
 		if (!cli_flow_is_broken(ui->cat.flows[i]) &&
@@ -678,13 +678,13 @@ ui_main(void)
 	int status = EXIT_DONE;
 
 	memset(&ui, 0, sizeof ui);
+	ui.host = cli_host();
 	load_flows(&ui);
 	if (ui.nflows == 0) {
 		fprintf(stderr, _("vmtriage: no flows found (set VMTRIAGE_FLOW_PATH?)\n"));
 		status = EXIT_DATAERR;
 		goto out;
 	}
-	ui.host = host_live();
 	catch_signals();
 	if (!terminal_start()) {
 		const char *term = getenv("TERM");

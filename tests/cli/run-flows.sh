@@ -78,6 +78,28 @@ printf '7\n' | "$VMTRIAGE" run tests/flows/pipe.yaml >"$out" 2>&1
 got=$?
 if [ $got = 3 ] && grep -q "Please type a number from 1 to 2" "$out"; then ok "pipe: bad choice is refused"; else not_ok "pipe: bad choice: exit $got" "$(cat "$out")"; fi
 
+# Texts name facts: the flow's default for instance and the answer for stage
+# fill in the title, the text, the choices, the cause, the next steps and the
+# attachments; the question's own answer, not known yet, shows as written.
+printf '2\n' | "$VMTRIAGE" run tests/flows/templates.yaml >"$out" 2>&1
+got=$?
+missing=
+for line in "== Where does primary stop? ==" \
+	"Pick where primary stops. Your answer becomes {{ stage }}, which the walk does" \
+	"  1. primary never starts" "  2. primary starts, but has no network" \
+	"primary stops at network" "Cause: primary is stuck at network" \
+	"The walk knew primary from the flow's default and network from your answer." \
+	"  - multipass stop primary --force" "  - The output of multipass info primary"; do
+	grep -qxF -- "$line" "$out" || missing="$missing  $line
+"
+done
+if [ $got = 1 ] && [ -z "$missing" ] && ! grep -qE '\{\{ *instance *\}\}' "$out"; then
+	ok "templates in texts are filled in; an unknown fact stays as written"
+else
+	not_ok "templates in texts: exit $got" "missing lines:
+$missing$(cat "$out")"
+fi
+
 # --from starts at a node, as `vmtriage why` suggests.
 "$VMTRIAGE" run stale-network-cache --from not-installed-darwin >"$out" 2>&1
 got=$?

@@ -74,6 +74,11 @@ start_probe() {
 	ip netns exec "$H" "$VMTRIAGE" probe dhcp "$@" --format yaml >"$tmp/out" 2>"$tmp/err" &
 	probe_pid=$!
 	lab_track "$probe_pid"
+	wait_packet_socket
+}
+
+# Returns once $probe_pid holds a packet socket (or has ended).
+wait_packet_socket() {
 	i=0
 	while [ $i -lt 100 ] && kill -0 "$probe_pid" 2>/dev/null; do
 		for ino in $(awk 'NR > 1 { print $NF }' "/proc/$probe_pid/net/packet" 2>/dev/null); do
@@ -179,6 +184,25 @@ check "REQUEST dropped by nft: offer_no_ack" offer_no_ack "dhcp.acks: '0'" "dhcp
 dropped=$(ip netns exec "$H" nft list table inet vtdhcp | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
 if [ "${dropped:-0}" -gt 0 ]; then ok "the nft rule dropped $dropped REQUEST(s)"; else not_ok "the nft rule dropped nothing"; fi
 ip netns exec "$H" nft delete table inet vtdhcp
+
+# ---- collect --capture: a snapshot keeps the exchange, and replays it ----------
+probe_start=$(now_ms)
+ip netns exec "$H" "$VMTRIAGE" collect --quiet --capture 15 -o "$tmp/snap.yaml" \
+	>"$tmp/collect.out" 2>"$tmp/collect.err" &
+probe_pid=$!
+lab_track "$probe_pid"
+wait_packet_socket
+client fg
+finish_probe 60
+if [ "$probe_rc" = 0 ] && grep -q '/.vmtriage/dhcp.pcap' "$tmp/snap.yaml"; then
+	ok "collect --capture keeps the DHCP capture in the snapshot"
+else
+	not_ok "collect --capture keeps the DHCP capture in the snapshot" \
+		"$(cat "$tmp/collect.out" "$tmp/collect.err"; head -40 "$tmp/snap.yaml")"
+fi
+"$VMTRIAGE" --snapshot "$tmp/snap.yaml" probe dhcp --format yaml >"$tmp/out" 2>"$tmp/err"
+check "the snapshot's capture replays the exchange: ok" ok "dhcp.client_mac: '$MAC'" \
+	"DISCOVER xid 0x" "ACK $NET." "the capture vmtriage collect made"
 
 # ---- dnsmasq stopped: no_reply --------------------------------------------------
 lab_stop_dnsmasq

@@ -59,4 +59,33 @@ keys q
 check "q quits" wait_exit
 check "exit status 0 after q" exit_is 0
 check "terminal sane after q (icanon, echo)" stty_sane
+
+# Texts name facts: the flow's default for instance fills in the question,
+# its choices, the breadcrumbs and the verdict, and the verdict names the
+# answer too; before the answer is given, the question's text shows it as
+# written. tests/flows/templates.yaml alone, so the other screens keep their flows.
+mkdir -p "$tmp/templates"
+cp "$top_srcdir/tests/flows/templates.yaml" "$tmp/templates/"
+ui_start 80 24 VMTRIAGE_FLOW_PATH="$tmp/templates"
+wait_for "Texts that name facts" >/dev/null
+keys Enter
+expect_screen walk-templates-ask "Where does primary stop?"
+keys 2
+expect_screen walk-templates-verdict "primary stops at network"
+keys q
+check "q quits (templates)" wait_exit
+check "exit status 0 (templates)" exit_is 0
+
+# In Chinese, at the smallest size, a filled-in text still wraps between wide
+# characters: no line wider than the screen (wc -L counts columns), none cut.
+ui_start 60 16 LANGUAGE=zh_CN VMTRIAGE_FLOW_PATH="$tmp/templates"
+wait_for "Texts that name facts" >/dev/null
+keys Enter
+expect_screen walk-templates-zh "primary 停在哪一步？"
+capture >"$tmp/screen"
+check "templates in Chinese: every line fits, no character cut" \
+	sh -c "[ \"\$(wc -L <'$tmp/screen')\" -le 60 ] && iconv -f UTF-8 -t UTF-8 '$tmp/screen' >/dev/null"
+keys q
+check "q quits (templates in Chinese)" wait_exit
+check "exit status 0 (templates in Chinese)" exit_is 0
 tap_done

@@ -730,6 +730,58 @@ test_auto_answer(void **state)
 	walk_free(&w);
 }
 
+/* Declared facts start with their defaults; a value given from outside wins. */
+static const char *defaults_yaml =
+    "id: defaults\n"
+    "title: Defaults\n"
+    "start: pick\n"
+    "facts:\n"
+    "  instance: { text: The instance, default: primary }\n"
+    "  zone: { text: A zone without a default }\n"
+    "  second: { text: Set by the other flow's default, default: from-here }\n"
+    "nodes:\n"
+    "  pick:\n"
+    "    kind: ask\n"
+    "    text: Which one?\n"
+    "    fact: instance\n"
+    "    choices:\n"
+    "      - { text: primary, value: primary, next: other }\n"
+    "      - { text: web, value: web, next: done }\n"
+    "  other: { kind: goto, flow: defaults2 }\n"
+    "  done: { kind: end, verdict: healthy, text: Done }\n";
+static const char *defaults2_yaml =
+    "id: defaults2\n"
+    "title: Defaults 2\n"
+    "start: e\n"
+    "facts:\n"
+    "  second: { text: Already known by now, default: from-there }\n"
+    "  third: { text: New in this flow, default: three }\n"
+    "nodes:\n"
+    "  e: { kind: end, verdict: healthy, text: Done }\n";
+
+static void
+test_fact_defaults(void **state)
+{
+	struct walk w;
+
+	(void)state;
+	walk_load(&w, defaults_yaml, defaults2_yaml, NULL);
+	walk_start(&w, "defaults", NULL);
+	/* The default answers the question, as any known fact would. */
+	assert_fact(w.e, "instance", "primary");
+	assert_null(facts_get(engine_facts(w.e), "zone"));
+	assert_fact(w.e, "second", "from-here");
+	/* Entering another flow adds its defaults, and keeps what is known. */
+	assert_fact(w.e, "third", "three");
+	assert_fact(w.e, "second", "from-here");
+	/* Given from outside (a snapshot's fact, --set): the default does not replace it. */
+	facts_set(&w.facts, "instance", "web");
+	walk_start(&w, "defaults", NULL);
+	assert_fact(w.e, "instance", "web");
+	assert_at(w.e, ENGINE_END, "done");
+	walk_free(&w);
+}
+
 static void
 test_ask_without_visible_choices(void **state)
 {
@@ -1441,6 +1493,7 @@ main(void)
 		cmocka_unit_test(test_edge_guards_after_answer),
 		cmocka_unit_test(test_answer_by_number_value_text),
 		cmocka_unit_test(test_auto_answer),
+	    cmocka_unit_test(test_fact_defaults),
 		cmocka_unit_test(test_ask_without_visible_choices),
 		cmocka_unit_test(test_skip),
 		cmocka_unit_test(test_probe_outcome_routing),

@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 
 #include "engine/facts.h"
+#include "host/host.h"
 #include "util/util.h"
 
 static void
@@ -171,7 +172,7 @@ test_detect_host(void **state)
 	const char *os = NULL;
 
 	(void)state;
-	facts_detect_host(&f);
+	facts_set_host(&f, host_os(host_live()), host_arch(host_live()));
 	assert_int_equal(uname(&u), 0);
 	assert_non_null(os = facts_get(&f, "os"));
 	if (strcmp(u.sysname, "Linux") == 0)
@@ -183,9 +184,15 @@ test_detect_host(void **state)
 	assert_non_null(facts_get(&f, "arch"));
 	assert_string_equal(facts_get(&f, "arch"), u.machine);
 
-	/* Detecting again replaces, it does not add. */
-	facts_detect_host(&f);
+	/* Setting again replaces, it does not add; a snapshot's machine wins. */
+	facts_set_host(&f, "darwin", "arm64");
 	assert_int_equal(f.n, 2);
+	assert_string_equal(facts_get(&f, "os"), "darwin");
+	assert_string_equal(facts_get(&f, "arch"), "arm64");
+	/* No arch known: the old one stays; no os: the build's platform. */
+	facts_set_host(&f, NULL, "");
+	assert_string_equal(facts_get(&f, "os"), VT_PLATFORM);
+	assert_string_equal(facts_get(&f, "arch"), "arm64");
 	facts_free(&f);
 }
 
@@ -309,6 +316,82 @@ test_expand_missing(void **state)
 	facts_free(&f);
 }
 
+static void
+test_expand_text(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+	    /* Known facts are replaced, with or without white space in the braces. */
+	    {"hosts.ics names {{instance}} more than once",
+	     "hosts.ics names primary more than once"},
+	    {"{{ instance }} on {{os}}", "primary on linux"},
+	    {"multipass stop {{\tinstance\t}} --force", "multipass stop primary --force"},
+	    /* Unknown facts stay exactly as written, so no word goes missing. */
+	    {"the {{ subnet }} of {{instance}}", "the {{ subnet }} of primary"},
+	    {"{{stage}}", "{{stage}}"},
+	    {"{{  }} and {{}}", "{{  }} and {{}}"},
+	    /* A known empty value is known: it expands to nothing. */
+	    {"[{{empty}}]", "[]"},
+	    /* An unclosed "{{" stays, and so does everything after it. */
+	    {"{{instance}} and {{ oops", "primary and {{ oops"},
+	    {"{ single } braces }}", "{ single } braces }}"},
+	    /* Wide characters around a value are copied whole. */
+	    {"虚拟机 {{instance}} 无法启动。", "虚拟机 primary 无法启动。"},
+	    {"", ""},
+	};
+	struct facts f = FACTS_INIT;
+	char *out = NULL;
+
+	(void)state;
+	facts_set(&f, "instance", "primary");
+	facts_set(&f, "os", "linux");
+	facts_set(&f, "empty", "");
+	for (size_t i = 0; i < nitems(cases); i++) {
+		out = facts_expand_text(&f, cases[i].text);
+		assert_string_equal(out, cases[i].want);
+		free(out);
+	}
+
+	/* NULL text: an empty one. NULL facts: nothing is known. */
+	out = facts_expand_text(&f, NULL);
+	assert_string_equal(out, "");
+	free(out);
+	out = facts_expand_text(NULL, "a {{instance}} b");
+	assert_string_equal(out, "a {{instance}} b");
+	free(out);
+
+	/* A value that looks like a template is not expanded again. */
+	facts_set(&f, "tricky", "{{instance}}");
+	out = facts_expand_text(&f, "<{{tricky}}>");
+	assert_string_equal(out, "<{{instance}}>");
+	free(out);
+	facts_free(&f);
+}
+
+static void
+test_expand_text_cleans_values(void **state)
+{
+	struct facts f = FACTS_INIT;
+	char *out = NULL;
+
+	(void)state;
+	/* Values come from probes and snapshots: no escape sequence or line break gets through. */
+	facts_set(&f, "evil",
+	          "a\033[2Jb\nc\td\177e\xc2\x9b"
+	          "1m");
+	facts_set(&f, "wide", "é中");
+	out = facts_expand_text(&f, "<{{evil}}> <{{wide}}>\n");
+	assert_string_equal(out, "<a?[2Jb?c d?e?1m> <é中>\n");
+	free(out);
+
+	/* The text itself is the flow's: its own line breaks and tabs stay. */
+	out = facts_expand_text(&f, "line one\n\tline two");
+	assert_string_equal(out, "line one\n\tline two");
+	free(out);
+	facts_free(&f);
+}
+
 int
 main(void)
 {
@@ -323,6 +406,8 @@ main(void)
 		cmocka_unit_test(test_template_next),
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_expand_missing),
+		cmocka_unit_test(test_expand_text),
+		cmocka_unit_test(test_expand_text_cleans_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

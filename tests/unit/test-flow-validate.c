@@ -363,6 +363,68 @@ test_facts(void **state)
 	diags_free(&d);
 }
 
+/* Texts people read may name facts too: checked like templates in with:, with hints. */
+static void
+test_text_templates(void **state)
+{
+	struct diags d = DIAGS_INIT;
+
+	validate("id: v\n"                                                        /* 1 */
+		 "title: \"{{flow}}: the flow's own texts are not templated\"\n"  /* 2 */
+		 "start: a\n"                                                     /* 3 */
+		 "facts: {instance: {text: The instance, default: primary}}\n"    /* 4 */
+		 "nodes:\n"                                                       /* 5 */
+		 "  a:\n"                                                         /* 6 */
+		 "    kind: ask\n"                                                /* 7 */
+		 "    title: \"Instance {{instance}}\"\n"                         /* 8 */
+		 "    text: \"{{ instanse }} on {{os}}/{{arch}} answers {{stage}}\"\n" /* 9 */
+		 "    fact: stage\n"                                              /* 10 */
+		 "    choices:\n"                                                 /* 11 */
+		 "      - {text: \"{{instance}} {{ }}\", value: x, next: b}\n"    /* 12 */
+		 "      - {text: {en: \"{{ mood }}\", de: \"{{mood}}, {{ mood\"}, value: y, next: b}\n" /* 13 */
+		 "  b:\n"                                                         /* 14 */
+		 "    kind: check\n"                                              /* 15 */
+		 "    text: \"{{command.status}}: a probe's fact, known once it ran\"\n" /* 16 */
+		 "    probe: command\n"                                           /* 17 */
+		 "    with: {argv: \"true {{instanse}}\"}\n"                      /* 18 */
+		 "    on: {default: c}\n"                                         /* 19 */
+		 "  c:\n"                                                         /* 20 */
+		 "    kind: end\n"                                                /* 21 */
+		 "    verdict: escalate\n"                                        /* 22 */
+		 "    title: Ends with {{b.outcome}}\n"                            /* 23 */
+		 "    cause: \"{{ instance\"\n"                                   /* 24 */
+		 "    text: |\n"                                                  /* 25 */
+		 "      {{instance}} is at\n"                                     /* 26 */
+		 "      {{ stagee }}.\n"                                          /* 27 */
+		 "    next_steps:\n"                                              /* 28 */
+		 "      - multipass stop {{instance}} --force\n"                  /* 29 */
+		 "      - multipass start {{instanc}}\n"                          /* 30 */
+		 "    attach:\n"                                                  /* 31 */
+		 "      - \"{{ host }}\"\n",                                      /* 32 */
+	    &d);
+	expect_diag(&d, 9, 11,
+	    "template names fact 'instanse', which nothing in this flow sets; did you mean "
+	    "'instance'?");
+	expect_diag(&d, 12, 16, "empty '{{}}' in 'text': name a fact inside");
+	/* Each problem once per text, whatever its translations repeat. */
+	expect_diag(&d, 13, 16, "template names fact 'mood', which nothing in this flow sets");
+	expect_diag(&d, 13, 16, "unclosed '{{' in 'text'");
+	/* The same hint in with: as in texts. */
+	expect_diag(&d, 18, 12,
+	    "template names fact 'instanse', which nothing in this flow sets; did you mean "
+	    "'instance'?");
+	expect_diag(&d, 24, 12, "unclosed '{{' in 'cause'");
+	expect_diag(&d, 25, 11,
+	    "template names fact 'stagee', which nothing in this flow sets; did you mean 'stage'?");
+	expect_diag(&d, 30, 9,
+	    "template names fact 'instanc', which nothing in this flow sets; did you mean "
+	    "'instance'?");
+	expect_diag(&d, 32, 9, "template names fact 'host', which nothing in this flow sets");
+	/* Known: a declared fact, os and arch, an ask's fact, a probe's fact, NODE.outcome. */
+	assert_int_equal(d.nerrors, 9);
+	diags_free(&d);
+}
+
 static void
 test_reachability(void **state)
 {
@@ -648,6 +710,7 @@ main(void)
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_outcomes),
 		cmocka_unit_test(test_facts),
+		cmocka_unit_test(test_text_templates),
 		cmocka_unit_test(test_reachability),
 		cmocka_unit_test(test_loops),
 		cmocka_unit_test(test_no_cascade),

@@ -149,6 +149,9 @@ test_regex_enum_string(void **state)
 	/* Patterns whose compilation would take hundreds of megabytes are refused first. */
 	bad("pattern", "a++++++++++++++++++++", "repetition of a repetition");
 	bad("pattern", "a{2}{3}", "repetition of a repetition");
+	bad("pattern", "(a*)*\\1", "a back-reference");
+	bad("pattern", "^(x+)\\9$", "a back-reference");
+	assert_true(ok("pattern", "a\\.b\\[0\\]"));
 	bad("pattern", "a{300}", "above 255");
 	bad("pattern", "(((a{9}){9}){9}){9}", "more than 1000");
 	assert_true(ok("pattern", "((a{9}){9}){9}"));

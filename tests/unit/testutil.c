@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,22 +133,62 @@ argv_is(char *const *argv, const char *const *want)
 
 /* ---- probes ------------------------------------------------------------- */
 
-void
-run_probe(struct probe_result *r, const char *probe, ...)
+static void
+run_probe_va(struct host *h, struct probe_result *r, const char *probe, va_list ap)
 {
 	struct params p = {NULL, 0};
 	const char *name, *value;
-	va_list ap;
+	const struct probe_entry *pe = probe_find(probe);
 
-	va_start(ap, probe);
+	if (pe == NULL)
+		fail_msg("no probe named %s", probe);
 	while ((name = va_arg(ap, const char *)) != NULL) {
 		value = va_arg(ap, const char *);
 		if (value != NULL)
 			params_set(&p, name, value);
 	}
-	va_end(ap);
-	probe_run(probe_find(probe), &p, host_live(), r);
+	probe_run(pe, &p, h, r);
 	params_free(&p);
+}
+
+void
+run_probe(struct probe_result *r, const char *probe, ...)
+{
+	va_list ap;
+
+	va_start(ap, probe);
+	run_probe_va(host_live(), r, probe, ap);
+	va_end(ap);
+}
+
+void
+run_probe_on(struct host *h, struct probe_result *r, const char *probe, ...)
+{
+	va_list ap;
+
+	va_start(ap, probe);
+	run_probe_va(h, r, probe, ap);
+	va_end(ap);
+}
+
+char *
+fixture_read(const char *rel, size_t *len)
+{
+	char *path = xasprintf("%s/tests/data/%s", SRCDIR, rel);
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		fail_msg("cannot open fixture %s", path);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	free(path);
+	if (len != NULL)
+		*len = sb.len;
+	return strbuf_detach(&sb);
 }
 
 const char *

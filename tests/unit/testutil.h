@@ -55,6 +55,12 @@ void argv_is(char *const *argv, const char *const *want);
  * value pairs as its parameters; a pair whose value is NULL is left out.
  */
 void run_probe(struct probe_result *r, const char *probe, ...) __attribute__((sentinel));
+/* The same on host h (a snapshot host made with snapshot_new and host_snapshot). */
+struct host;
+void run_probe_on(struct host *h, struct probe_result *r, const char *probe, ...)
+    __attribute__((sentinel));
+/* A file under tests/data (e.g. "leases/dhcpd_leases.sequoia"), whole; *len may be NULL. */
+char *fixture_read(const char *rel, size_t *len);
 /* The value of the fact key in r, or NULL. */
 const char *result_fact(const struct probe_result *r, const char *key);
 

@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "cli/yamlout.h"
+#include "util/yamlout.h"
 #include "util/util.h"
 
 struct yamlout {
@@ -108,6 +108,18 @@ yamlout_scalar(struct yamlout *yo, const char *s)
 		s = "";
 	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1, 1,
 	    yamlout_needs_quotes(s) ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+	yamlout_emit(yo, &ev);
+}
+
+void
+yamlout_text(struct yamlout *yo, const char *s, size_t len)
+{
+	yaml_event_t ev;
+
+	/* libyaml falls back to a quoted style when a literal block cannot hold s. */
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, 1, 1,
+	    memchr(s, '\n', len) != NULL ? YAML_LITERAL_SCALAR_STYLE
+	                                 : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
 	yamlout_emit(yo, &ev);
 }
 
