@@ -130,14 +130,35 @@ answers_get(const struct answers *a, const struct flow *f, const struct flow_nod
 static void
 print_indented(FILE *out, const char *indent, const char *text)
 {
-	struct strlist lines = STRLIST_INIT;
+	const char *p = text;
 
 	if (text[0] == '\0')
 		return;
-	text_wrap(text, 78 - strlen(indent), &lines);
-	for (size_t i = 0; i < lines.n; i++)
-		fprintf(out, "%s%s\n", lines.v[i][0] != '\0' ? indent : "", lines.v[i]);
-	strlist_free(&lines);
+	/*
+	 * Prose is wrapped; a line indented by two spaces or more is a command
+	 * to copy, and stays whole so it can be pasted as it is.
+	 */
+	while (*p != '\0') {
+		struct strbuf para = STRBUF_INIT;
+		struct strlist lines = STRLIST_INIT;
+		size_t n = strcspn(p, "\n");
+
+		if (n >= 2 && p[0] == ' ' && p[1] == ' ') {
+			fprintf(out, "%s%.*s\n", indent, (int)n, p);
+			p += n + (p[n] == '\n');
+			continue;
+		}
+		while (*p != '\0' && !(p[0] == ' ' && p[1] == ' ')) {
+			n = strcspn(p, "\n");
+			strbuf_add(&para, p, n + (p[n] == '\n'));
+			p += n + (p[n] == '\n');
+		}
+		text_wrap(para.buf != NULL ? para.buf : "", 78 - strlen(indent), &lines);
+		for (size_t i = 0; i < lines.n; i++)
+			fprintf(out, "%s%s\n", lines.v[i][0] != '\0' ? indent : "", lines.v[i]);
+		strlist_free(&lines);
+		strbuf_free(&para);
+	}
 }
 
 static void

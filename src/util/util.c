@@ -539,9 +539,19 @@ text_wrap(const char *s, size_t width, struct strlist *out)
 		const char *nl = strchr(s, '\n');
 		size_t len = nl != NULL ? (size_t)(nl - s) : strlen(s);
 
+		size_t ind = strspn(s, " ");
+
 		if (len == 0)
 			strlist_add(out, "");
-		else
+		else if (ind >= 2 && ind < len && ind + 8 <= width) {
+			/* An indented line (a command) keeps its indent on every piece. */
+			struct strlist part = STRLIST_INIT;
+
+			wrap_paragraph(s + ind, len - ind, width - ind, &part);
+			for (size_t i = 0; i < part.n; i++)
+				strlist_addf(out, "%*s%s", (int)ind, "", part.v[i]);
+			strlist_free(&part);
+		} else
 			wrap_paragraph(s, len, width, out);
 		if (nl == NULL || nl[1] == '\0')
 			break;

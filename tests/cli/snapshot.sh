@@ -115,9 +115,19 @@ example() {
 }
 example macos-firewall-blocks-bootpd.yaml macos-no-ip '^The firewall blocks bootpd' \
 	'/usr/libexec/bootpd'
+# A command in a text stays on one line, to be pasted as it is.
+if grep -qx '  sudo /usr/libexec/ApplicationFirewall/socketfilterfw --unblock /usr/libexec/bootpd' "$out"
+then ok "a command in the verdict is printed whole"; else
+	not_ok "a command in the verdict is printed whole" "$(cat "$out")"; fi
 example windows-duplicate-hosts-ics.yaml windows-ics-lease \
 	'^hosts.ics holds more than one entry' 'hosts.ics:[0-9]+'
 example sequoia-stale-lease.yaml sequoia-timeout \
 	'^The DHCP lease file no longer fits' 'dhcpd_leases'
+# The snapshot's own fact names the instance in the texts.
+if grep -q 'multipass stop faasd-vm --force' "$out" && ! grep -q '{{' "$out"; then
+	ok "the snapshot's instance fills the texts"
+else
+	not_ok "the snapshot's instance fills the texts" "$(cat "$out")"
+fi
 
 tap_done

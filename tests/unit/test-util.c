@@ -229,6 +229,14 @@ test_text_wrap(void **state)
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[0], "abcdefgh");
 	strlist_free(&l);
+
+	/* An indented line (a command) keeps its indent on every piece. */
+	text_wrap("Run:\n  sudo launchctl load -w /System/bootps.plist", 24, &l);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.v[0], "Run:");
+	assert_string_equal(l.v[1], "  sudo launchctl load -w");
+	assert_string_equal(l.v[2], "  /System/bootps.plist");
+	strlist_free(&l);
 }
 
 int
