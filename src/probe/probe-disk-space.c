@@ -48,6 +48,26 @@ static const char *const df_argv[] = {"df", "-Pk", NULL};
 static const char *const psdrive_argv[] = {"powershell.exe", "-NoProfile",    "-NonInteractive",
                                            "-Command",       PSDRIVE_COMMAND, NULL};
 
+/* The path itself, or the nearest directory above it that exists; NULL when none. */
+static char *
+nearest_existing(struct host *host, const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (;;) {
+		char kind;
+		char *slash;
+
+		if (host_stat(host, p, &kind) == 1)
+			return p;
+		if ((slash = strrchr(p, '/')) == NULL || slash == p) {
+			free(p);
+			return xstrdup("/");
+		}
+		*slash = '\0';
+	}
+}
+
 static void
 judge(const char *path, uint64_t need, const struct df_entry *e, const char *os,
       struct probe_result *r)
@@ -122,7 +142,37 @@ probe_disk_space_run(const struct params *p, const struct probe_ctx *ctx, struct
 		probe_result_listing_failed(r, what, _("the list of filesystems"), &hr);
 		goto out;
 	}
-	if ((e = df_pick(&fss, path, os)) == NULL) {
+	/*
+	 * In a container or a chroot, the full listing can miss the filesystem
+	 * the path is on (it names the host's mounts): ask df about the nearest
+	 * directory of the path that exists. Only then does the question depend
+	 * on the path.
+	 */
+	if ((e = df_pick(&fss, path, os)) == NULL && !windows) {
+		char *dir = nearest_existing(ctx->host, path);
+
+		if (dir != NULL) {
+			const char *one[] = {"df", "-Pk", "--", dir, NULL};
+			struct host_result hr2;
+			struct df_list more = {NULL, 0, 0};
+
+			host_run(ctx->host, one, &opts, &hr2);
+			if (hr2.status == HOST_OK)
+				df_parse(hr2.out, hr2.out_len, &more);
+			if (more.n == 1) {
+				probe_result_evidence(r, _("'%s' lists no filesystem for %s; 'df -Pk %s' "
+				                           "names its own"),
+				                      what, path, dir);
+				df_list_free(&fss);
+				fss = more;
+				e = &fss.v[0];
+			} else
+				df_list_free(&more);
+			host_result_free(&hr2);
+			free(dir);
+		}
+	}
+	if (e == NULL) {
 		probe_result_set_outcome(r, "not_found");
 		probe_result_summary(r, _("no filesystem of this machine holds %s"), path);
 		probe_result_evidence(r,

@@ -748,6 +748,35 @@ test_disk_errors(void **state)
 	snapshot_free(s);
 }
 
+/* A chroot or container: the full listing names the host's mounts, not "/". */
+static void
+test_disk_chroot(void **state)
+{
+	const char *all = "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+	                  "proc 0 0 0 - /proc\n"
+	                  "devpts 0 0 0 - /dev/pts\n";
+	const char *one = "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+	                  "overlay 1048576 524288 524288 50% /\n";
+	struct snapshot *s = snapshot_new("linux", "x86_64", 1727000000);
+	struct host *h;
+	struct probe_result r;
+
+	(void)state;
+	snapshot_add_command(s, DF, HOST_OK, 0, all, strlen(all), "", 0);
+	snapshot_add_file(s, "/work", HOST_OK, 'd', NULL, 0, false);
+	snapshot_add_file(s, "/work/out", HOST_NO_SUCH, 'o', NULL, 0, false);
+	snapshot_add_command(s, W("df", "-Pk", "--", "/work"), HOST_OK, 0, one, strlen(one), "",
+	                     0);
+	h = host_snapshot(s);
+	run_probe_on(h, &r, "disk_space", "path", "/work/out/disk.qcow2", "need", "100M", NULL);
+	expect_outcome(&r, "ok");
+	expect_fact(&r, "disk.mount", "/");
+	assert_true(lines_have(&r.evidence, "'df -Pk /work' names its own"));
+	probe_result_free(&r);
+	host_close(h);
+	snapshot_free(s);
+}
+
 static void
 test_disk_live(void **state)
 {
@@ -791,6 +820,7 @@ main(void)
 	    cmocka_unit_test(test_disk_linux),
 	    cmocka_unit_test(test_disk_darwin_windows),
 	    cmocka_unit_test(test_disk_errors),
+	    cmocka_unit_test(test_disk_chroot),
 	    cmocka_unit_test(test_disk_live),
 	};
 
