@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "fix/fix.h"
 #include "util/util.h"
 
 static const struct {
@@ -25,6 +26,9 @@ static const struct {
 	{ "fix", cli_fix },
 	{ "graph", cli_graph },
 	{ "collect", cli_collect },
+	{ "undo", fix_undo_main },
+	/* Not for people: the privileged half of a file edit, run under sudo. */
+	{ "apply-edit", fix_apply_edit_main },
 };
 
 /*

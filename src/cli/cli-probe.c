@@ -28,6 +28,8 @@ param_type_name(enum param_type t)
 	case PARAM_REGEX: return "regex";
 	case PARAM_ENUM: return "choice";
 	case PARAM_NAME: return "name";
+	case PARAM_CIDR: return "subnet";
+	case PARAM_ADDRESS: return "address";
 	}
 	return "?";
 }
@@ -261,7 +263,7 @@ cli_fix(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	if (fix_make_plan(fe, &given, &plan, &cause) != 0) {
+	if (fix_make_plan(fe, &given, cli_host(), &plan, &cause) != 0) {
 		fprintf(stderr, _("vmtriage: fix %s: %s\n"), fe->name, cause);
 		status = EXIT_USAGE;
 		goto out;

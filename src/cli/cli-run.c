@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <time.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,7 +56,7 @@ answers_load(struct answers *a, const char *path)
 
 	if ((fp = fopen(path, "rb")) == NULL) {
 		fprintf(stderr, _("vmtriage: cannot open answers file %s: %s\n"), path,
-		    strerror(errno));
+		        strerror(errno));
 		return -1;
 	}
 	yaml_parser_initialize(&parser);
@@ -62,8 +64,8 @@ answers_load(struct answers *a, const char *path)
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			fprintf(stderr, "%s:%zu:%zu: %s\n", path, parser.problem_mark.line + 1,
-			    parser.problem_mark.column + 1,
-			    parser.problem != NULL ? parser.problem : _("YAML error"));
+			        parser.problem_mark.column + 1,
+			        parser.problem != NULL ? parser.problem : _("YAML error"));
 			goto out;
 		}
 		switch (ev.type) {
@@ -97,8 +99,9 @@ answers_load(struct answers *a, const char *path)
 		yaml_event_delete(&ev);
 		continue;
 	bad:
-		fprintf(stderr, _("%s:%zu:%zu: an answers file is one mapping of node id to answer\n"),
-		    path, ev.start_mark.line + 1, ev.start_mark.column + 1);
+		fprintf(stderr,
+		        _("%s:%zu:%zu: an answers file is one mapping of node id to answer\n"),
+		        path, ev.start_mark.line + 1, ev.start_mark.column + 1);
 		yaml_event_delete(&ev);
 		goto out;
 	}
@@ -110,20 +113,30 @@ out:
 	return rc;
 }
 
+/* The answer for NODE (or FLOW:NODE), with suffix after it: NODE.confirm. */
 static const char *
-answers_get(const struct answers *a, const struct flow *f, const struct flow_node *n)
+answers_get_sub(const struct answers *a, const struct flow *f, const struct flow_node *n,
+                const char *suffix)
 {
-	char *qualified = xasprintf("%s:%s", f->id, n->id);
+	char *qualified = xasprintf("%s:%s%s", f->id, n->id, suffix);
+	char *plain = xasprintf("%s%s", n->id, suffix);
 	const char *found = NULL;
 
 	for (size_t i = 0; i < a->keys.n && found == NULL; i++)
 		if (strcmp(a->keys.v[i], qualified) == 0)
 			found = a->values.v[i];
 	for (size_t i = 0; i < a->keys.n && found == NULL; i++)
-		if (strcmp(a->keys.v[i], n->id) == 0)
+		if (strcmp(a->keys.v[i], plain) == 0)
 			found = a->values.v[i];
 	free(qualified);
+	free(plain);
 	return found;
+}
+
+static const char *
+answers_get(const struct answers *a, const struct flow *f, const struct flow_node *n)
+{
+	return answers_get_sub(a, f, n, "");
 }
 
 /* Prints text indented and wrapped to 78 columns, keeping the flow's own line breaks. */
@@ -171,11 +184,11 @@ print_events(struct run *r)
 		switch (ev[i].kind) {
 		case EV_AUTO_ANSWER:
 			fprintf(r->out, _("  (answered from what is already known: %s)\n"),
-			    ev[i].detail != NULL ? ev[i].detail : "");
+			        ev[i].detail != NULL ? ev[i].detail : "");
 			break;
 		case EV_GOTO:
 			fprintf(r->out, _("  (continuing in flow '%s')\n"),
-			    ev[i].detail != NULL ? ev[i].detail : "");
+			        ev[i].detail != NULL ? ev[i].detail : "");
 			break;
 		case EV_RETURN:
 			fprintf(r->out, _("  (back in flow '%s')\n"), engine_flow(r->engine)->id);
@@ -248,20 +261,23 @@ step_ask(struct run *r, const struct flow_node *n)
 		fprintf(r->out, _("> %s (from %s)\n"), answer, r->answers_path);
 		if (engine_answer_text(r->engine, answer) != 0) {
 			fprintf(stderr, _("vmtriage: %s: '%s' is not a choice of step '%s'\n"),
-			    r->answers_path, answer, n->id);
+			        r->answers_path, answer, n->id);
 			return STEP_STOP;
 		}
 		return STEP_NEXT;
 	}
 	if (r->auto_mode || r->have_answers) {
-		fprintf(r->out, _("Stopped: step '%s' is a question only you can answer.\n"), n->id);
+		fprintf(r->out, _("Stopped: step '%s' is a question only you can answer.\n"),
+		        n->id);
 		if (r->have_answers)
-			fprintf(r->out, _("Add an answer for '%s' to %s.\n"), n->id, r->answers_path);
+			fprintf(r->out, _("Add an answer for '%s' to %s.\n"), n->id,
+			        r->answers_path);
 		return STEP_STOP;
 	}
 	for (;;) {
-		char *line = read_line(r, engine_can_back(r->engine) ?
-		    _("Choice (number, b back, q quit): ") : _("Choice (number, q quit): "));
+		char *line =
+		    read_line(r, engine_can_back(r->engine) ? _("Choice (number, b back, q quit): ")
+		                                            : _("Choice (number, q quit): "));
 
 		if (line == NULL && vt_cancelled)
 			return STEP_NEXT; /* walk() reports the interruption */
@@ -325,14 +341,14 @@ show_wait(struct run *r, struct probe_job *job, size_t shown)
  */
 static void
 run_probe_job(struct run *r, const struct probe_entry *pe, const struct params *params,
-    struct probe_result *res)
+              struct probe_result *res)
 {
 	struct probe_job *job = probe_job_start(pe, params, r->host);
 	bool tty = isatty(fileno(r->out)), cancelled = false;
 	size_t shown = 0;
 
 	while (!probe_job_poll(job, res)) {
-		struct pollfd pfd = { probe_job_fd(job), POLLIN, 0 };
+		struct pollfd pfd = {probe_job_fd(job), POLLIN, 0};
 		int wait = probe_job_wait_ms(job);
 
 		if (vt_cancelled && !cancelled) {
@@ -362,15 +378,16 @@ step_check(struct run *r, const struct flow_node *n)
 	const char *answer = NULL, *missing = NULL;
 	const struct params *params;
 	const struct probe_entry *pe;
-	struct probe_result res = { 0 };
+	struct probe_result res = {0};
 
 	print_header(r, n);
 	if (r->have_answers && (answer = answers_get(&r->answers, engine_flow(r->engine), n))) {
 		fprintf(r->out, _("  result: %s (from %s; probe '%s' not run)\n"), answer,
-		    r->answers_path, n->probe);
+		        r->answers_path, n->probe);
 		if (engine_probe_outcome(r->engine, answer) != 0) {
-			fprintf(stderr, _("vmtriage: %s: '%s' is not an outcome step '%s' handles\n"),
-			    r->answers_path, answer, n->id);
+			fprintf(stderr,
+			        _("vmtriage: %s: '%s' is not an outcome step '%s' handles\n"),
+			        r->answers_path, answer, n->id);
 			return STEP_STOP;
 		}
 		return STEP_NEXT;
@@ -382,7 +399,7 @@ step_check(struct run *r, const struct flow_node *n)
 	params = engine_params(r->engine, &missing);
 	if (missing != NULL)
 		fprintf(r->out, _("  (fact '%s' is not known; the probe gets an empty value)\n"),
-		    missing);
+		        missing);
 	fprintf(r->out, _("  looking: probe %s ...\n"), pe->name);
 	fflush(r->out);
 	run_probe_job(r, pe, params, &res);
@@ -396,14 +413,64 @@ step_check(struct run *r, const struct flow_node *n)
 	return STEP_NEXT;
 }
 
+struct confirm_ctx {
+	struct run *r;
+	const struct flow_node *n;
+};
+
+/*
+ * A timed confirm, as netplan try asks it: the change is in place and
+ * verified; it stays only when the person says so within the time. From an
+ * answers file: NODE.confirm: keep (anything else, or nothing, reverts).
+ */
+static bool
+confirm_change(void *arg, const struct fix_plan *plan, int seconds)
+{
+	struct confirm_ctx *cc = arg;
+	struct run *r = cc->r;
+	const char *answer = NULL;
+
+	(void)plan;
+	if (r->have_answers) {
+		answer = answers_get_sub(&r->answers, engine_flow(r->engine), cc->n, ".confirm");
+		fprintf(r->out, _("  Keep the change? %s (from %s)\n"),
+		        answer != NULL ? answer : _("(no answer: it is put back)"),
+		        r->answers_path);
+		return answer != NULL && strcmp(answer, "keep") == 0;
+	}
+	if (!r->interactive)
+		return false;
+	return cli_confirm_prompt(r->out, seconds);
+}
+
+/*
+ * A fix that deletes data asks plan->destructive times, naming what is lost.
+ * From an answers file: NODE.confirm-loss: yes.
+ */
+static bool
+confirm_loss(struct run *r, const struct flow_node *n, const struct fix_plan *plan)
+{
+	const char *answer = NULL;
+
+	if (r->have_answers) {
+		if (plan->lost != NULL)
+			fprintf(r->out, _("  This deletes: %s\n"), _(plan->lost));
+		answer = answers_get_sub(&r->answers, engine_flow(r->engine), n, ".confirm-loss");
+		fprintf(r->out, _("  Delete it? %s (from %s)\n"), answer != NULL ? answer : "-",
+		        r->answers_path);
+		return answer != NULL && strcmp(answer, "yes") == 0;
+	}
+	return cli_confirm_loss_prompt(r->out, plan);
+}
+
 static enum step_result
 step_fix(struct run *r, const struct flow_node *n)
 {
 	const char *answer = NULL, *missing = NULL;
 	const struct params *params;
 	const struct fix_entry *fe;
-	struct fix_plan plan = { 0 };
-	struct fix_report report = { 0 };
+	struct fix_plan plan = {0};
+	struct fix_report report = {0};
 	struct strlist lines = STRLIST_INIT;
 	char *cause = NULL;
 	enum step_result result = STEP_NEXT;
@@ -415,7 +482,7 @@ step_fix(struct run *r, const struct flow_node *n)
 		return STEP_STOP;
 	}
 	params = engine_params(r->engine, &missing);
-	if (fix_make_plan(fe, params, &plan, &cause) != 0) {
+	if (fix_make_plan(fe, params, r->host, &plan, &cause) != 0) {
 		fprintf(r->out, _("  This fix cannot be planned here: %s\n"), cause);
 		free(cause);
 		engine_fix_done(r->engine, ENGINE_FIX_FAILED);
@@ -437,12 +504,21 @@ step_fix(struct run *r, const struct flow_node *n)
 		else if (strcmp(answer, "run") == 0)
 			run_it = true;
 		else {
-			fprintf(stderr, _("vmtriage: %s: a fix step takes ok, failed, decline or run, not '%s'\n"),
-			    r->answers_path, answer);
+			fprintf(stderr,
+			        _("vmtriage: %s: a fix step takes ok, failed, decline or run, not "
+			          "'%s'\n"),
+			        r->answers_path, answer);
 			result = STEP_STOP;
 		}
+	} else if (r->auto_mode && !host_is_live(r->host)) {
+		/* Another machine's past: its fix is shown, and the walk goes on as declined. */
+		fprintf(r->out, _("  (A snapshot: the fix is not run; the walk goes on as if it "
+		                  "was declined.)\n"));
+		engine_fix_done(r->engine, ENGINE_FIX_DECLINED);
 	} else if (r->auto_mode || r->have_answers) {
-		fprintf(r->out, _("Stopped: --auto never runs a fix. To apply it: vmtriage run %s --from %s\n"),
+		fprintf(
+		    r->out,
+		    _("Stopped: --auto never runs a fix. To apply it: vmtriage run %s --from %s\n"),
 		    engine_flow(r->engine)->id, n->id);
 		result = STEP_STOP;
 	} else {
@@ -478,11 +554,28 @@ step_fix(struct run *r, const struct flow_node *n)
 			}
 		}
 	}
+	if (run_it && plan.destructive > 0 && !r->dry_run && !confirm_loss(r, n, &plan)) {
+		fprintf(r->out, _("  Not confirmed: nothing was deleted.\n"));
+		engine_fix_done(r->engine, ENGINE_FIX_DECLINED);
+		run_it = false;
+	}
 	if (run_it) {
-		fix_run(&plan, r->host, r->dry_run, &report);
+		{
+			struct fix_run_opts fo = {.dry_run = r->dry_run};
+			struct confirm_ctx cc = {r, n};
+
+			fo.confirm = confirm_change;
+			fo.confirm_arg = &cc;
+			fix_run(&plan, r->host, &fo, &report);
+		}
 		for (size_t i = 0; i < report.log.n; i++)
 			fprintf(r->out, "    | %s\n", report.log.v[i]);
 		fprintf(r->out, _("  fix: %s\n"), fix_status_name(report.status));
+		if (report.journal_id != NULL && plan.nundo > 0)
+			fprintf(r->out, _("  journal: %s (vmtriage undo %s puts it back)\n"),
+			        report.journal_id, report.journal_id);
+		else if (report.journal_id != NULL)
+			fprintf(r->out, _("  journal: %s\n"), report.journal_id);
 		if (report.verify.outcome != NULL) {
 			fprintf(r->out, _("  verification:\n"));
 			print_probe_result(r, &report.verify);
@@ -491,8 +584,9 @@ step_fix(struct run *r, const struct flow_node *n)
 			fprintf(r->out, _("Stopped: --dry-run shows the plan and runs nothing.\n"));
 			result = STEP_STOP;
 		} else
-			engine_fix_done(r->engine, report.status == FIX_APPLIED ? ENGINE_FIX_OK :
-			    ENGINE_FIX_FAILED);
+			engine_fix_done(r->engine, report.status == FIX_APPLIED
+			                               ? ENGINE_FIX_OK
+			                               : ENGINE_FIX_FAILED);
 		fix_report_free(&report);
 	}
 	strlist_free(&lines);
@@ -516,11 +610,11 @@ static int
 show_end(struct run *r, const struct flow_node *n)
 {
 	const char *verdicts[] = {
-		[VERDICT_NONE] = "",
-		[VERDICT_SOLVED] = N_("Solved"),
-		[VERDICT_HEALTHY] = N_("Nothing wrong found"),
-		[VERDICT_CAUSE] = N_("Cause found"),
-		[VERDICT_ESCALATE] = N_("Needs help beyond this tool"),
+	    [VERDICT_NONE] = "",
+	    [VERDICT_SOLVED] = N_("Solved"),
+	    [VERDICT_HEALTHY] = N_("Nothing wrong found"),
+	    [VERDICT_CAUSE] = N_("Cause found"),
+	    [VERDICT_ESCALATE] = N_("Needs help beyond this tool"),
 	};
 	char *cause = node_text(r, &n->cause), *title = node_text(r, &n->title);
 	char *text = node_text(r, &n->text), *item = NULL;
@@ -552,8 +646,8 @@ show_end(struct run *r, const struct flow_node *n)
 	free(cause);
 	free(title);
 	free(text);
-	return n->verdict == VERDICT_SOLVED || n->verdict == VERDICT_HEALTHY ? EXIT_DONE :
-	    EXIT_CAUSE;
+	return n->verdict == VERDICT_SOLVED || n->verdict == VERDICT_HEALTHY ? EXIT_DONE
+	                                                                     : EXIT_CAUSE;
 }
 
 /*
@@ -591,7 +685,7 @@ walk(struct run *r)
 
 		if (vt_cancelled) {
 			fprintf(r->out, _("\nInterrupted at step '%s'.\n"),
-			    engine_node(r->engine)->id);
+			        engine_node(r->engine)->id);
 			return 128 + SIGINT;
 		}
 		print_events(r);
@@ -614,7 +708,7 @@ walk(struct run *r)
 			return show_end(r, n);
 		case ENGINE_BROKEN:
 			fprintf(stderr, _("vmtriage: the walk cannot go on: %s\n"),
-			    engine_error(r->engine));
+			        engine_error(r->engine));
 			return EXIT_SOFTWARE;
 		}
 		if (sr == STEP_STOP)
@@ -625,15 +719,15 @@ walk(struct run *r)
 		}
 	}
 	fprintf(stderr, _("vmtriage: stopped after %d steps: the answers go round in a loop\n"),
-	    RUN_MAX_STOPS);
+	        RUN_MAX_STOPS);
 	return EXIT_STOPPED;
 }
 
 int
 cli_run(int argc, char **argv)
 {
-	struct catalog cat = { 0 };
-	struct run r = { 0 };
+	struct catalog cat = {0};
+	struct run r = {0};
 	struct facts facts = FACTS_INIT;
 	const struct flow *flow = NULL;
 	const struct flow_node *from = NULL;
@@ -652,13 +746,15 @@ cli_run(int argc, char **argv)
 		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
 			from_arg = argv[++i];
 		else if (argv[i][0] == '-' || flow_arg != NULL) {
-			fprintf(stderr, _("usage: vmtriage run FLOW [--answers FILE | --auto] [--from NODE] [--dry-run]\n"));
+			fprintf(stderr, _("usage: vmtriage run FLOW [--answers FILE | --auto] "
+			                  "[--from NODE] [--dry-run]\n"));
 			return EXIT_USAGE;
 		} else
 			flow_arg = argv[i];
 	}
 	if (flow_arg == NULL || (r.auto_mode && r.answers_path != NULL)) {
-		fprintf(stderr, _("usage: vmtriage run FLOW [--answers FILE | --auto] [--from NODE] [--dry-run]\n"));
+		fprintf(stderr, _("usage: vmtriage run FLOW [--answers FILE | --auto] [--from "
+		                  "NODE] [--dry-run]\n"));
 		return EXIT_USAGE;
 	}
 	if (r.answers_path != NULL) {
@@ -667,8 +763,10 @@ cli_run(int argc, char **argv)
 		r.have_answers = true;
 	}
 	extra[0] = (char *)flow_arg;
-	if (cli_load_catalog(&cat, extra, strchr(flow_arg, '/') != NULL ||
-	    str_has_suffix(flow_arg, ".yaml") ? 1 : 0, false, stderr) > 0) {
+	if (cli_load_catalog(&cat, extra,
+	                     strchr(flow_arg, '/') != NULL || str_has_suffix(flow_arg, ".yaml") ? 1
+	                                                                                        : 0,
+	                     false, stderr) > 0) {
 		status = EXIT_DATAERR;
 		goto out;
 	}
@@ -689,8 +787,10 @@ cli_run(int argc, char **argv)
 	r.engine = engine_new(&cat, flow, from, &facts);
 	fprintf(r.out, "# %s\n", cli_text(&flow->title));
 	if (!flow_for_platform(flow, facts_get(&facts, "os")))
-		fprintf(r.out, _("(This flow is written for other systems than this one (%s); its probes look at this machine.)\n"),
-		    facts_get(&facts, "os"));
+		fprintf(r.out,
+		        _("(This flow is written for other systems than this one (%s); its probes "
+		          "look at this machine.)\n"),
+		        facts_get(&facts, "os"));
 	if (flow->summary.en != NULL)
 		print_indented(r.out, "", cli_text(&flow->summary));
 	status = walk(&r);

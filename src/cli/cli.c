@@ -5,14 +5,17 @@
  */
 #include "config.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "host/host.h"
 #include "host/snapshot.h"
 #include "engine/facts.h"
+#include "fix/fix.h"
 #include "ui/ui.h"
 #include "util/util.h"
 
@@ -25,46 +28,47 @@ void
 cli_usage(FILE *fp)
 {
 	fputs(_("Usage: vmtriage [--lang LANG] [COMMAND [ARGS...]]\n"
-		"Gets virtual machines working again: walks you from a symptom to its cause,\n"
-		"looking at the machine as it goes, and offers fixes that show what they run.\n"
-		"\n"
-		"Without a command, starts the interactive wizard.\n"
-		"\n"
-		"Commands:\n"
-		"  list                      the problems vmtriage knows, by group\n"
-		"  run FLOW [OPTIONS]        walk a flow (id or .yaml path) in plain text\n"
-		"      --answers FILE        take answers from FILE (node-id: answer)\n"
-		"      --auto                run probes only; never ask, never fix\n"
-		"      --from NODE           start at NODE instead of the flow's start\n"
-		"      --dry-run             show fix plans, run nothing\n"
-		"  why \"ERROR TEXT\"          find the step that explains an error message\n"
-		"  check [FLOW...]           validate flows (all when none given)\n"
-		"  probe NAME [KEY=VALUE...] run one probe; --format yaml for scripts\n"
-		"  probe --list              every probe, its parameters and outcomes\n"
-		"  fix NAME [KEY=VALUE...]   show the plan a fix would run\n"
-		"  fix --list                every fix and its parameters\n"
-		"  graph FLOW                the flow as a Graphviz DOT graph\n"
-		"  collect [-o FILE]         save what the probes read on this machine, for\n"
-		"                            a help desk to walk offline with --snapshot\n"
-		"      --instance NAME       also look at this instance (repeatable)\n"
-		"      --capture SECONDS     also capture DHCP on the bridge (needs root)\n"
-		"\n"
-		"Options:\n"
-		"  --lang LANG               language for messages and flows (zh_CN, de, es)\n"
-		"  --snapshot FILE           look at a collected snapshot, not this machine;\n"
-		"                            fixes are shown, never run\n"
-		"  --help, --version\n"
-		"\n"
-		"Exit status of run: 0 solved or healthy, 1 cause found or escalation,\n"
-		"2 usage error, 3 stopped before the end, 65 the flow has errors.\n"),
-	    fp);
+	        "Gets virtual machines working again: walks you from a symptom to its cause,\n"
+	        "looking at the machine as it goes, and offers fixes that show what they run.\n"
+	        "\n"
+	        "Without a command, starts the interactive wizard.\n"
+	        "\n"
+	        "Commands:\n"
+	        "  list                      the problems vmtriage knows, by group\n"
+	        "  run FLOW [OPTIONS]        walk a flow (id or .yaml path) in plain text\n"
+	        "      --answers FILE        take answers from FILE (node-id: answer)\n"
+	        "      --auto                run probes only; never ask, never fix\n"
+	        "      --from NODE           start at NODE instead of the flow's start\n"
+	        "      --dry-run             show fix plans, run nothing\n"
+	        "  why \"ERROR TEXT\"          find the step that explains an error message\n"
+	        "  check [FLOW...]           validate flows (all when none given)\n"
+	        "  probe NAME [KEY=VALUE...] run one probe; --format yaml for scripts\n"
+	        "  probe --list              every probe, its parameters and outcomes\n"
+	        "  fix NAME [KEY=VALUE...]   show the plan a fix would run\n"
+	        "  fix --list                every fix and its parameters\n"
+	        "  undo [--list | ID]        the fixes that ran, or undo one (--dry-run)\n"
+	        "  graph FLOW                the flow as a Graphviz DOT graph\n"
+	        "  collect [-o FILE]         save what the probes read on this machine, for\n"
+	        "                            a help desk to walk offline with --snapshot\n"
+	        "      --instance NAME       also look at this instance (repeatable)\n"
+	        "      --capture SECONDS     also capture DHCP on the bridge (needs root)\n"
+	        "\n"
+	        "Options:\n"
+	        "  --lang LANG               language for messages and flows (zh_CN, de, es)\n"
+	        "  --snapshot FILE           look at a collected snapshot, not this machine;\n"
+	        "                            fixes are shown, never run\n"
+	        "  --help, --version\n"
+	        "\n"
+	        "Exit status of run: 0 solved or healthy, 1 cause found or escalation,\n"
+	        "2 usage error, 3 stopped before the end, 65 the flow has errors.\n"),
+	      fp);
 }
 
 const char *
 cli_lang(void)
 {
 	static char buf[32];
-	const char *vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
 	const char *v = cli_global.lang;
 
 	for (size_t i = 0; v == NULL && i < nitems(vars); i++) {
@@ -121,6 +125,57 @@ struct host *
 cli_host(void)
 {
 	return cli_global.host != NULL ? cli_global.host : host_live();
+}
+
+bool
+cli_confirm_prompt(FILE *out, int seconds)
+{
+	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+	time_t deadline = time(NULL) + seconds;
+	char buf[64];
+
+	fprintf(out,
+	        _("  The change is in place. Keep it? Type 'keep' within %d seconds, or it "
+	          "is put back by itself: "),
+	        seconds);
+	fflush(out);
+	while (!vt_cancelled) {
+		int left = (int)(deadline - time(NULL));
+
+		if (left <= 0 || poll(&pfd, 1, left * 1000) <= 0)
+			break;
+		if (fgets(buf, sizeof buf, stdin) == NULL)
+			break;
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (strcmp(buf, "keep") == 0 || strcmp(buf, "y") == 0 || strcmp(buf, "yes") == 0)
+			return true;
+		if (strcmp(buf, "n") == 0 || strcmp(buf, "no") == 0 || strcmp(buf, "revert") == 0)
+			break;
+		fprintf(out, _("  Type 'keep' to keep it, 'revert' to put it back: "));
+		fflush(out);
+	}
+	fprintf(out, "\n");
+	return false;
+}
+
+bool
+cli_confirm_loss_prompt(FILE *out, const struct fix_plan *plan)
+{
+	char buf[64];
+
+	if (plan->lost != NULL)
+		fprintf(out, _("  This deletes: %s\n"), _(plan->lost));
+	for (int i = 1; i <= plan->destructive; i++) {
+		fprintf(out, _("  It cannot be undone. Type 'delete' to go on (%d of %d): "), i,
+		        plan->destructive);
+		fflush(out);
+		if (fgets(buf, sizeof buf, stdin) == NULL)
+			return false;
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (strcmp(buf, "delete") != 0)
+			return false;
+	}
+	return true;
 }
 
 void
@@ -197,8 +252,8 @@ cli_load_catalog(struct catalog *cat, char **extra, int nextra, bool report_all,
 		/* Only command-line flows are in the catalogue yet. */
 		if (catalog_find(cat, f->id) != NULL) {
 			diag_add(&d, DIAG_ERROR, extra[i], 0, 0,
-			    _("flow id '%s' is also used by %s"), f->id,
-			    catalog_find(cat, f->id)->path);
+			         _("flow id '%s' is also used by %s"), f->id,
+			         catalog_find(cat, f->id)->path);
 			flow_free(f);
 			continue;
 		}
@@ -234,7 +289,7 @@ static bool
 looks_like_path(const char *arg)
 {
 	return strchr(arg, '/') != NULL || str_has_suffix(arg, ".yaml") ||
-	    str_has_suffix(arg, ".yml");
+	       str_has_suffix(arg, ".yml");
 }
 
 const struct flow *
@@ -258,7 +313,7 @@ cli_resolve_flow(struct catalog *cat, const char *arg, int *status)
 	}
 	if (cli_flow_is_broken(f)) {
 		fprintf(stderr, _("vmtriage: flow '%s' has errors; see: vmtriage check %s\n"),
-		    f->id, f->path);
+		        f->id, f->path);
 		*status = EXIT_DATAERR;
 		return NULL;
 	}
@@ -277,7 +332,7 @@ flow_cmp(const void *a, const void *b)
 int
 cli_list(int argc, char **argv)
 {
-	struct catalog cat = { 0 };
+	struct catalog cat = {0};
 	const struct flow **sorted = NULL;
 	const char *group = NULL;
 
@@ -300,9 +355,9 @@ cli_list(int argc, char **argv)
 		}
 		for (size_t p = 0; p < f->nplatforms; p++)
 			strbuf_addf(&plat, "%s%s", p > 0 ? "," : "", f->platforms[p]);
-		printf("  %-24s %s%s%s%s%s\n", f->id, cli_text(&f->title),
-		    plat.len > 0 ? " [" : "", plat.len > 0 ? plat.buf : "", plat.len > 0 ? "]" : "",
-		    cli_flow_is_broken(f) ? _(" (has errors)") : "");
+		printf("  %-24s %s%s%s%s%s\n", f->id, cli_text(&f->title), plat.len > 0 ? " [" : "",
+		       plat.len > 0 ? plat.buf : "", plat.len > 0 ? "]" : "",
+		       cli_flow_is_broken(f) ? _(" (has errors)") : "");
 		strbuf_free(&plat);
 	}
 	if (cat.nflows == 0)
@@ -315,7 +370,7 @@ cli_list(int argc, char **argv)
 int
 cli_check(int argc, char **argv)
 {
-	struct catalog cat = { 0 };
+	struct catalog cat = {0};
 	size_t nerrors;
 	int quiet = 0, first = 1;
 
@@ -336,7 +391,7 @@ cli_check(int argc, char **argv)
 int
 cli_why(int argc, char **argv)
 {
-	struct catalog cat = { 0 };
+	struct catalog cat = {0};
 	struct flow_why_hit hits[32];
 	size_t n, shown;
 	struct strbuf msg = STRBUF_INIT;
@@ -358,9 +413,10 @@ cli_why(int argc, char **argv)
 
 		if (h->node != NULL && what[0] == '\0')
 			what = cli_text(&h->flow->title);
-		printf(_("%s: step '%s' (%s:%d)\n  %s\n  matched: \"%s\"\n  walk it: vmtriage run %s --from %s\n"),
-		    h->flow->id, h->error->node, h->flow->path, h->error->pos.line, what,
-		    h->error->match, h->flow->id, h->error->node);
+		printf(_("%s: step '%s' (%s:%d)\n  %s\n  matched: \"%s\"\n  walk it: vmtriage run "
+		         "%s --from %s\n"),
+		       h->flow->id, h->error->node, h->flow->path, h->error->pos.line, what,
+		       h->error->match, h->flow->id, h->error->node);
 	}
 	strbuf_free(&msg);
 	catalog_free(&cat);
@@ -372,8 +428,8 @@ cli_wizard(void)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, _("vmtriage: the wizard needs a terminal. Without one, use:\n"
-				  "  vmtriage list            to see the problems it knows\n"
-				  "  vmtriage run FLOW        to walk one in plain text\n"));
+		                  "  vmtriage list            to see the problems it knows\n"
+		                  "  vmtriage run FLOW        to walk one in plain text\n"));
 		return EXIT_USAGE;
 	}
 	return ui_main();

@@ -40,6 +40,15 @@ struct host *cli_host(void);
  * cannot be read and returns EXIT_DATAERR.
  */
 int cli_open_snapshot(void);
+/*
+ * On the terminal (outside curses): keep a change that is in place, typed
+ * within seconds (false when the time runs out); and the destructive
+ * question, asked plan->destructive times, naming what is lost.
+ */
+struct fix_plan;
+bool cli_confirm_prompt(FILE *out, int seconds);
+bool cli_confirm_loss_prompt(FILE *out, const struct fix_plan *plan);
+
 /* The facts a walk starts with: the host's os and arch, and a snapshot's own facts. */
 struct facts;
 void cli_host_facts(struct facts *);

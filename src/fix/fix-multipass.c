@@ -23,7 +23,7 @@ verify_find(struct fix_plan *plan)
 }
 
 static int
-plan_find_force_update(const struct params *p, struct fix_plan *plan, char **cause)
+plan_find_force_update(const struct params *p, struct host *host, struct fix_plan *plan, char **cause)
 {
 	static const char *const find[] = {"multipass", "find", "--force-update", NULL};
 
@@ -128,7 +128,7 @@ plan_windows(struct fix_plan *plan)
 }
 
 static int
-plan_purge_network_cache(const struct params *p, struct fix_plan *plan, char **cause)
+plan_purge_network_cache(const struct params *p, struct host *host, struct fix_plan *plan, char **cause)
 {
 	const char *os = params_get(p, "os");
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "probe/netparse.h"
 #include "probe/probe.h"
 
 #define MAX_TEXT 4096
@@ -277,6 +278,52 @@ check_path(const char *value)
 	return NULL;
 }
 
+/*
+ * Whether the first n bytes of path are dir: exactly for POSIX paths; for
+ * Windows paths ("C:\\..."), as Windows compares them, ignoring case and
+ * taking '/' and '\\' as the same.
+ */
+static bool
+path_prefix_equal(const char *path, const char *dir, size_t n, bool windows)
+{
+	if (!windows)
+		return strncmp(path, dir, n) == 0;
+	for (size_t i = 0; i < n; i++) {
+		char a = path[i] == '/' ? '\\' : path[i], b = dir[i] == '/' ? '\\' : dir[i];
+
+		if (a == '\0' || tolower((unsigned char)a) != tolower((unsigned char)b))
+			return false;
+	}
+	return true;
+}
+
+/* The path lies in one of def->under: the directory itself or below it. */
+static char *
+check_under(const struct param_def *def, const char *value)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool windows = is_windows_absolute(value);
+	char *msg = NULL;
+
+	if (def->under == NULL)
+		return NULL;
+	for (const char *const *d = def->under; *d != NULL; d++) {
+		size_t n = strlen(*d);
+
+		while (n > 1 && ((*d)[n - 1] == '/' || (*d)[n - 1] == '\\'))
+			n--;
+		if (strlen(value) >= n && path_prefix_equal(value, *d, n, windows) &&
+		    (value[n] == '\0' || value[n] == '/' || (windows && value[n] == '\\'))) {
+			strbuf_free(&sb);
+			return NULL;
+		}
+		strbuf_addf(&sb, "%s%s", sb.len > 0 ? ", " : "", *d);
+	}
+	msg = xasprintf(_("'%s' is not inside %s"), value, sb.buf);
+	strbuf_free(&sb);
+	return msg;
+}
+
 static char *
 check_name(const char *value)
 {
@@ -376,8 +423,8 @@ regex_cost_problem(const char *p)
 			lo = strtoul(p + 1, &end, 10);
 			hi = lo;
 			if (*end == ',')
-				hi = end[1] >= '0' && end[1] <= '9' ? strtoul(end + 1, &end, 10) :
-				    (end++, lo);
+				hi = end[1] >= '0' && end[1] <= '9' ? strtoul(end + 1, &end, 10)
+				                                    : (end++, lo);
 			if (lo > 255 || hi > 255)
 				return _("a repetition count above 255");
 			if (hi < 1)
@@ -483,7 +530,24 @@ param_check(const struct param_def *def, const char *value)
 			                 MAX_SECONDS);
 		return NULL;
 	case PARAM_PATH:
-		return check_path(value);
+		if ((cause = check_path(value)) != NULL)
+			return cause;
+		return check_under(def, value);
+	case PARAM_CIDR: {
+		struct net_addr a;
+		unsigned prefix;
+
+		if (strchr(value, '/') == NULL || !net_cidr_parse(value, &a, &prefix))
+			return xasprintf(_("'%s' is not a subnet written ADDRESS/PREFIX"), value);
+		return NULL;
+	}
+	case PARAM_ADDRESS: {
+		struct net_addr a;
+
+		if (!net_addr_parse(value, &a))
+			return xasprintf(_("'%s' is not an IPv4 or IPv6 address"), value);
+		return NULL;
+	}
 	case PARAM_ARGV:
 		if (!utf8_is_clean_text(value, strlen(value)))
 			return xstrdup(_("the command line is not clean UTF-8 text"));

@@ -24,6 +24,8 @@ enum param_type {
 	PARAM_REGEX,    /* a POSIX extended regular expression */
 	PARAM_ENUM,     /* one of choices */
 	PARAM_NAME,     /* an instance or interface name: [A-Za-z0-9][A-Za-z0-9._-]* */
+	PARAM_CIDR,     /* an IPv4 or IPv6 subnet, ADDRESS/PREFIX */
+	PARAM_ADDRESS,  /* an IPv4 or IPv6 address */
 };
 
 struct param_def {
@@ -34,6 +36,8 @@ struct param_def {
 	const char *help;      /* translatable (N_) */
 	const char *const *choices; /* PARAM_ENUM: NULL-terminated */
 	long min, max;         /* PARAM_INT; both 0: no bounds */
+	/* PARAM_PATH: the value must lie inside one of these directories (NULL-terminated). */
+	const char *const *under;
 };
 
 struct outcome_def {

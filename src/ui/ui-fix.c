@@ -31,7 +31,7 @@ ui_fix_begin(struct ui *ui)
 		return;
 	}
 	params = engine_params(ui->engine, &missing);
-	if (fix_make_plan(ui->fix.entry, params, &ui->fix.plan, &ui->fix.cause) != 0)
+	if (fix_make_plan(ui->fix.entry, params, ui->host, &ui->fix.plan, &ui->fix.cause) != 0)
 		return;
 	ui->fix.planned = true;
 	fix_plan_render(&ui->fix.plan, &ui->fix.lines);
@@ -68,6 +68,10 @@ status_text(enum fix_status s)
 		return _("failed");
 	case FIX_DRY_RUN:
 		return _("not run");
+	case FIX_REVERTED:
+		return _("put back: not confirmed");
+	case FIX_REVERT_FAILED:
+		return _("not confirmed, and putting it back failed");
 	}
 	return "";
 }
@@ -186,6 +190,17 @@ plan_needs_privilege(const struct fix_plan *plan)
 	return false;
 }
 
+static void finish(struct ui *, enum engine_fix_outcome);
+
+/* A timed confirm, asked on the terminal while the wizard steps aside. */
+static bool
+ui_fix_confirm(void *arg, const struct fix_plan *plan, int seconds)
+{
+	(void)arg;
+	(void)plan;
+	return cli_confirm_prompt(stdout, seconds);
+}
+
 /* Waits for Enter on the plain terminal; a signal (Ctrl-C, SIGTERM) also ends the wait. */
 static void
 wait_enter(void)
@@ -240,19 +255,37 @@ run_fix(struct ui *ui)
 		}
 	}
 	for (size_t i = 0; i < ui->fix.plan.nsteps; i++) {
-		char *cmd = argv_quote((const char *const *)ui->fix.plan.steps[i].argv);
+		const struct fix_step *s = &ui->fix.plan.steps[i];
+		char *cmd = s->kind == FIX_STEP_EDIT ? xasprintf(_("edit %s"), s->path)
+		                                     : argv_quote((const char *const *)s->argv);
 
-		printf("  %zu. %s%s\n", i + 1,
-		       ui->fix.plan.steps[i].privileged && geteuid() != 0 ? "sudo " : "", cmd);
+		printf("  %zu. %s%s\n", i + 1, s->privileged && geteuid() != 0 ? "sudo " : "", cmd);
 		free(cmd);
 	}
 	fflush(stdout);
-	fix_run(&ui->fix.plan, ui->host, false, &ui->fix.report);
+	if (ui->fix.plan.destructive > 0 && !cli_confirm_loss_prompt(stdout, &ui->fix.plan)) {
+		printf(_("Not confirmed: nothing was deleted. Press Enter to go back to vmtriage."));
+		fflush(stdout);
+		wait_enter();
+		ui_resume();
+		finish(ui, ENGINE_FIX_DECLINED);
+		return;
+	}
+	{
+		struct fix_run_opts fo = {.confirm = ui_fix_confirm};
+
+		fix_run(&ui->fix.plan, ui->host, &fo, &ui->fix.report);
+	}
 	ui->fix.ran = true;
 	printf("\n%s\n", _("What happened:"));
 	for (size_t i = 0; i < ui->fix.report.log.n; i++)
 		printf("  | %s\n", ui->fix.report.log.v[i]);
 	printf(_("fix: %s\n"), status_text(ui->fix.report.status));
+	if (ui->fix.report.journal_id != NULL)
+		printf(ui->fix.plan.nundo > 0
+		           ? _("Recorded in the journal; 'vmtriage undo --list' shows it, and can put "
+		               "it back.\n")
+		           : _("Recorded in the journal ('vmtriage undo --list').\n"));
 	printf(_("Press Enter to go back to vmtriage."));
 	fflush(stdout);
 	wait_enter();

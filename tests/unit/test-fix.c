@@ -35,7 +35,7 @@ plan_for(const char *fix, const char *os, struct fix_plan *plan)
 
 	if (os != NULL)
 		params_set(&p, "os", os);
-	if (fix_make_plan(fix_find(fix), &p, plan, &cause) != 0)
+	if (fix_make_plan(fix_find(fix), &p, host_live(), plan, &cause) != 0)
 		fail_msg("%s: %s", fix, cause);
 	params_free(&p);
 }
@@ -213,26 +213,26 @@ test_purge_bad_params(void **state)
 	char *cause = NULL;
 
 	(void)state;
-	assert_int_equal(fix_make_plan(fix_find("purge_network_cache"), &p, &plan, &cause), -1);
+	assert_int_equal(fix_make_plan(fix_find("purge_network_cache"), &p, host_live(), &plan, &cause), -1);
 	assert_non_null(strstr(cause, "missing parameter 'os'"));
 	assert_int_equal(plan.nsteps, 0);
 	free(cause);
 	fix_plan_free(&plan);
 
 	params_set(&p, "os", "macos");
-	assert_int_equal(fix_make_plan(fix_find("purge_network_cache"), &p, &plan, &cause), -1);
+	assert_int_equal(fix_make_plan(fix_find("purge_network_cache"), &p, host_live(), &plan, &cause), -1);
 	assert_non_null(strstr(cause, "not one of linux, darwin, windows"));
 	free(cause);
 	fix_plan_free(&plan);
 
 	params_set(&p, "os", "linux; reboot");
-	assert_int_equal(fix_make_plan(fix_find("purge_network_cache"), &p, &plan, &cause), -1);
+	assert_int_equal(fix_make_plan(fix_find("purge_network_cache"), &p, host_live(), &plan, &cause), -1);
 	free(cause);
 	fix_plan_free(&plan);
 	params_free(&p);
 
 	params_set(&p, "force", "yes");
-	assert_int_equal(fix_make_plan(fix_find("multipass_find_force_update"), &p, &plan, &cause),
+	assert_int_equal(fix_make_plan(fix_find("multipass_find_force_update"), &p, host_live(), &plan, &cause),
 	                 -1);
 	assert_non_null(strstr(cause, "unknown parameter 'force'"));
 	free(cause);
@@ -252,7 +252,7 @@ test_run_ok(void **state)
 	memset(&plan, 0, sizeof plan);
 	fix_plan_add_step(&plan, false, false, "nothing", W("true"));
 	fix_plan_add_step(&plan, false, false, "talk", W("sh", "-c", "echo hi; echo warn >&2"));
-	fix_run(&plan, host_live(), false, &rep);
+	fix_run(&plan, host_live(), NULL, &rep);
 	assert_int_equal(rep.status, FIX_APPLIED);
 	assert_true(lines_have(&rep.log, "true -> exit 0"));
 	assert_true(lines_have(&rep.log, "sh -c 'echo hi; echo warn >&2' -> exit 0"));
@@ -277,7 +277,7 @@ test_run_stops_at_failure(void **state)
 	fix_plan_add_step(&plan, false, false, "fails", W("sh", "-c", "echo broke >&2; exit 4"));
 	fix_plan_add_step(&plan, false, false, "never", W("touch", after));
 	fix_plan_set_verify(&plan, "command", "ok", "argv", "true", NULL);
-	fix_run(&plan, host_live(), false, &rep);
+	fix_run(&plan, host_live(), NULL, &rep);
 	assert_int_equal(rep.status, FIX_FAILED);
 	assert_false(exists(after));
 	assert_true(lines_have(&rep.log, "-> exit 4"));
@@ -302,7 +302,7 @@ test_run_may_fail(void **state)
 	fix_plan_add_step(&plan, false, true, "missing program",
 	                  W("vmtriage-no-such-program-4711"));
 	fix_plan_add_step(&plan, false, false, "goes on", W("touch", after));
-	fix_run(&plan, host_live(), false, &rep);
+	fix_run(&plan, host_live(), NULL, &rep);
 	assert_int_equal(rep.status, FIX_APPLIED);
 	assert_true(exists(after));
 	assert_true(lines_have(&rep.log, "may fail; going on"));
@@ -321,7 +321,7 @@ test_run_not_found_fails(void **state)
 	(void)state;
 	memset(&plan, 0, sizeof plan);
 	fix_plan_add_step(&plan, false, false, "missing", W("vmtriage-no-such-program-4711"));
-	fix_run(&plan, host_live(), false, &rep);
+	fix_run(&plan, host_live(), NULL, &rep);
 	assert_int_equal(rep.status, FIX_FAILED);
 	assert_true(lines_have(&rep.log, "was not found"));
 	fix_report_free(&rep);
@@ -346,7 +346,7 @@ test_run_verify(void **state)
 	assert_true(lines_have(&lines, "1. rm -f --"));
 	strlist_free(&lines);
 
-	fix_run(&plan, host_live(), false, &rep);
+	fix_run(&plan, host_live(), NULL, &rep);
 	assert_int_equal(rep.status, FIX_APPLIED);
 	assert_string_equal(rep.verify.outcome, "found");
 	assert_true(lines_have(&rep.log, "check: probe file gave 'found' (wanted 'found')"));
@@ -354,7 +354,7 @@ test_run_verify(void **state)
 
 	/* Ran fine, but the check says otherwise. */
 	fix_plan_set_verify(&plan, "file", "missing", "path", marker, NULL);
-	fix_run(&plan, host_live(), false, &rep);
+	fix_run(&plan, host_live(), NULL, &rep);
 	assert_int_equal(rep.status, FIX_NOT_VERIFIED);
 	assert_string_equal(rep.verify.outcome, "found");
 	fix_report_free(&rep);
@@ -373,7 +373,7 @@ test_dry_run(void **state)
 	memset(&plan, 0, sizeof plan);
 	fix_plan_add_step(&plan, false, false, "would create a file", W("touch", would));
 	fix_plan_set_verify(&plan, "file", "found", "path", would, NULL);
-	fix_run(&plan, host_live(), true, &rep);
+	fix_run(&plan, host_live(), &(struct fix_run_opts){.dry_run = true}, &rep);
 	assert_int_equal(rep.status, FIX_DRY_RUN);
 	assert_false(exists(would));
 	assert_true(lines_have(&rep.log, "nothing was run"));
@@ -399,7 +399,7 @@ test_run_privileged_as_root(void **state)
 		return;
 	memset(&plan, 0, sizeof plan);
 	fix_plan_add_step(&plan, true, false, "root already", W("sh", "-c", "id -u"));
-	fix_run(&plan, host_live(), false, &rep);
+	fix_run(&plan, host_live(), NULL, &rep);
 	assert_int_equal(rep.status, FIX_APPLIED);
 	assert_true(lines_have(&rep.log, "sh -c 'id -u' -> exit 0"));
 	assert_false(lines_have(&rep.log, "sudo"));
@@ -419,7 +419,7 @@ test_run_cancelled(void **state)
 	memset(&plan, 0, sizeof plan);
 	fix_plan_add_step(&plan, false, false, "never", W("touch", never));
 	vt_cancelled = 1;
-	fix_run(&plan, host_live(), false, &rep);
+	fix_run(&plan, host_live(), NULL, &rep);
 	vt_cancelled = 0;
 	assert_int_equal(rep.status, FIX_FAILED);
 	assert_false(exists(never));

@@ -72,6 +72,50 @@ test_path(void **state)
 	bad("path", NULL, NULL);
 }
 
+/* Paths inside allowed directories; subnets and addresses. */
+static void
+test_under_cidr_address(void **state)
+{
+	static const char *const posix[] = {"/var/db", "/etc/", NULL};
+	static const char *const win[] = {"C:\\WINDOWS\\System32\\drivers\\etc", NULL};
+	const struct param_def p = {.name = "file", .type = PARAM_PATH, .under = posix};
+	const struct param_def w = {.name = "file", .type = PARAM_PATH, .under = win};
+	const struct param_def c = {.name = "subnet", .type = PARAM_CIDR};
+	const struct param_def a = {.name = "server", .type = PARAM_ADDRESS};
+	const char *good[][2] = {
+	    {"p", "/var/db/dhcpd_leases"}, {"p", "/var/db"}, {"p", "/etc/pf.conf"},
+	    {"w", "C:\\WINDOWS\\System32\\drivers\\etc\\hosts.ics"},
+	    {"w", "c:/windows/system32/drivers/etc/hosts.ics"},
+	    {"c", "192.168.64.0/24"}, {"c", "fd00::/64"}, {"a", "10.97.0.1"}, {"a", "::1"},
+	};
+	const char *badv[][2] = {
+	    {"p", "/var/dbx/leases"}, {"p", "/tmp/x"}, {"p", "/var/db/../../etc/shadow"},
+	    {"w", "C:\\WINDOWS\\System32\\drivers\\etcx\\hosts.ics"},
+	    {"w", "D:\\WINDOWS\\System32\\drivers\\etc\\hosts.ics"},
+	    {"c", "192.168.64.0"}, {"c", "192.168.64.0/33"}, {"c", "; rm -rf /"},
+	    {"a", "10.97.0.1/24"}, {"a", "example.com"}, {"a", "-1"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < nitems(good); i++) {
+		const struct param_def *d = good[i][0][0] == 'p' ? &p : good[i][0][0] == 'w' ? &w
+		                        : good[i][0][0] == 'c' ? &c : &a;
+		char *why = param_check(d, good[i][1]);
+
+		if (why != NULL)
+			fail_msg("'%s' refused: %s", good[i][1], why);
+	}
+	for (size_t i = 0; i < nitems(badv); i++) {
+		const struct param_def *d = badv[i][0][0] == 'p' ? &p : badv[i][0][0] == 'w' ? &w
+		                        : badv[i][0][0] == 'c' ? &c : &a;
+		char *why = param_check(d, badv[i][1]);
+
+		if (why == NULL)
+			fail_msg("'%s' accepted", badv[i][1]);
+		free(why);
+	}
+}
+
 static void
 test_name(void **state)
 {
@@ -362,6 +406,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_path),
 	    cmocka_unit_test(test_name),
+	    cmocka_unit_test(test_under_cidr_address),
 	    cmocka_unit_test(test_int_seconds_bool),
 	    cmocka_unit_test(test_regex_enum_string),
 	    cmocka_unit_test(test_argv_split),
