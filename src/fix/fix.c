@@ -78,7 +78,7 @@ fix_make_plan(const struct fix_entry *fe, const struct params *given, struct hos
 	plan->fix = fe;
 	*cause = NULL;
 	if ((msg = params_resolve(fe->params, given, &params)) != NULL) {
-		*cause = xasprintf(_("fix '%s': %s"), fe->name, msg);
+		*cause = xstrdup(msg);
 		goto out;
 	}
 	for (size_t i = 0; i < params.n; i++)
