@@ -105,6 +105,38 @@ else
 	not_ok "apply-edit replaces a file that is as planned" "$(cat "$out" "$tmp/target")"
 fi
 
+# A privileged edit as a user who is not root: the step goes through
+# `sudo -n -- vmtriage apply-edit PATH BEFORE AFTER`. A stand-in sudo first on
+# PATH (it drops -n and --, and runs the rest as the same user) shows the hop
+# end to end. Needs root to become nobody.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	p=$tmp/priv
+	pe=$p/journal/20261122-102000.000-dhcpd_lease_clear
+	mkdir -p "$p/bin" "$pe"
+	printf '#!/bin/sh\necho "sudo $*" >>"%s/sudo.log"\n[ "$1" = -n ] && shift\n[ "$1" = -- ] && shift\nexec "$@"\n' \
+		"$p" >"$p/bin/sudo"
+	chmod 755 "$p/bin/sudo"
+	printf '{\n\tname=web\n}\n' >"$p/leases"
+	printf '{\n\tname=web\n}\n' >"$pe/edit-1000.before"
+	printf '{\n\tname=primary\n}\n{\n\tname=web\n}\n' >"$pe/edit-1000.after"
+	printf "vmtriage-journal: '1'\nid: 20261122-102000.000-dhcpd_lease_clear\nfix: dhcpd_lease_clear\nstatus: applied\nundo:\n- edit: %s\n  expect: %s\n  content: %s\n  privileged: 'true'\n" \
+		"$p/leases" "$pe/edit-1000.before" "$pe/edit-1000.after" >"$pe/entry.yaml"
+	cp "$VMTRIAGE" "$p/bin/vmtriage"
+	chmod 755 "$tmp" "$p"
+	chown -R 65534:65534 "$p"
+	if setpriv --reuid=65534 --regid=65534 --clear-groups env PATH="$p/bin:$PATH" \
+		VMTRIAGE_JOURNAL="$p/journal" "$p/bin/vmtriage" undo last >"$out" 2>&1 &&
+		grep -q ' apply-edit ' "$p/sudo.log" &&
+		printf '{\n\tname=primary\n}\n{\n\tname=web\n}\n' | cmp -s - "$p/leases"; then
+		ok "a privileged edit goes through sudo -n vmtriage apply-edit"
+	else
+		not_ok "a privileged edit goes through sudo -n vmtriage apply-edit" \
+			"$(cat "$out" "$p/sudo.log" 2>&1)"
+	fi
+else
+	ok "# SKIP not root: cannot become another user"
+fi
+
 # Nothing in src/ runs a shell for us.
 if grep -rnE '\b(system|popen)[[:space:]]*\(' "$top_srcdir/src" >"$out"; then
 	not_ok "no system() or popen() in src/" "$(cat "$out")"
