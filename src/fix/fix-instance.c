@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "fix/fix.h"
+#include "probe/probe-ssh.h"
 #include "host/host.h"
 #include "platform/paths.h"
 #include "probe/netparse.h"
@@ -931,21 +932,7 @@ static const struct param_def guest_dns_params[] = {
      .type = PARAM_ADDRESS,
      .def = "1.1.1.1",
      .help = N_("the DNS server the instance should ask (the document's example: 1.1.1.1)")},
-    {.name = "user", .type = PARAM_NAME, .def = "ubuntu", .help = N_("the user to log in as")},
-    {.name = "key",
-     .type = PARAM_PATH,
-     .help = N_("the private key to log in with (default: Multipass's instance key on this "
-                "platform, readable by root only)")},
-    {.name = "port",
-     .type = PARAM_INT,
-     .def = "22",
-     .min = 1,
-     .max = 65535,
-     .help = N_("the SSH port")},
-    {.name = "known_hosts",
-     .type = PARAM_PATH,
-     .help = N_("the known_hosts file to check the host key against (default: "
-                "$XDG_STATE_HOME/vmtriage/known_hosts)")},
+    PROBE_SSH_LOGIN_PARAMS,
     {.name = NULL},
 };
 

@@ -55,21 +55,7 @@ static const struct param_def guest_params[] = {
      .type = PARAM_PATH,
      .help = N_("where a guest's file system is mounted on this machine, to look at a disk "
                 "(give this or address)")},
-    {.name = "port",
-     .type = PARAM_INT,
-     .def = "22",
-     .min = 1,
-     .max = 65535,
-     .help = N_("the SSH port")},
-    {.name = "user", .type = PARAM_NAME, .def = "ubuntu", .help = N_("the user to log in as")},
-    {.name = "key",
-     .type = PARAM_PATH,
-     .help = N_("the private key to log in with (default: Multipass's instance key on this "
-                "platform, readable by root only)")},
-    {.name = "known_hosts",
-     .type = PARAM_PATH,
-     .help = N_("the known_hosts file to check the host key against (default: "
-                "$XDG_STATE_HOME/vmtriage/known_hosts)")},
+    PROBE_SSH_LOGIN_PARAMS,
     {.name = "ifaces",
      .type = PARAM_STRING,
      .help = N_("net with root: the interface names the VM has, comma-separated (enp1s0), "

@@ -13,6 +13,33 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "probe/probe.h"
+
+/*
+ * The parameters every SSH login takes (the ssh and guest probes, the
+ * guest_dns fix), in a param_def table: port, user, key, known_hosts.
+ */
+#define PROBE_SSH_LOGIN_PARAMS                                                                     \
+	{.name = "port",                                                                           \
+	 .type = PARAM_INT,                                                                        \
+	 .def = "22",                                                                              \
+	 .min = 1,                                                                                 \
+	 .max = 65535,                                                                             \
+	 .help = N_("the SSH port")},                                                              \
+	    {.name = "user",                                                                       \
+	     .type = PARAM_NAME,                                                                   \
+	     .def = "ubuntu",                                                                      \
+	     .help = N_("the user to log in as")},                                                 \
+	    {.name = "key",                                                                        \
+	     .type = PARAM_PATH,                                                                   \
+	     .help = N_("the private key to log in with (default: Multipass's instance key "       \
+	                "on this platform, readable by root only)")},                              \
+	{                                                                                          \
+		.name = "known_hosts", .type = PARAM_PATH,                                         \
+		.help = N_("the known_hosts file to check the host key against (default: "         \
+		           "$XDG_STATE_HOME/vmtriage/known_hosts; never ~/.ssh/known_hosts)")      \
+	}
 #include <stdint.h>
 
 #include "util/util.h"
