@@ -643,6 +643,8 @@ show_end(struct run *r, const struct flow_node *n)
 	}
 	if (n->source != NULL)
 		fprintf(r->out, _("  [source: %s]\n"), n->source);
+	/* Where the walk ended, for a ticket and for tests: FLOW:NODE. */
+	fprintf(r->out, "  [end: %s:%s]\n", engine_flow(r->engine)->id, n->id);
 	free(cause);
 	free(title);
 	free(text);
