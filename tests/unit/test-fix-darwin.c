@@ -425,23 +425,6 @@ recorded_changes(const char *prefix, struct strlist *out)
 	strlist_free(&all);
 }
 
-/* ---- plans -------------------------------------------------------------- */
-
-static int
-vplan(const char *fix, struct host *h, struct fix_plan *plan, char **cause, va_list ap)
-{
-	struct params p = {NULL, 0};
-	const char *k = NULL;
-	int rc;
-
-	while ((k = va_arg(ap, const char *)) != NULL)
-		params_set(&p, k, va_arg(ap, const char *));
-	assert_non_null(fix_find(fix));
-	rc = fix_make_plan(fix_find(fix), &p, h, plan, cause);
-	params_free(&p);
-	return rc;
-}
-
 /* A plan that must be made; name, value pairs end with NULL. */
 static void __attribute__((sentinel))
 plan_ok(const char *fix, struct host *h, struct fix_plan *plan, ...)
@@ -451,7 +434,7 @@ plan_ok(const char *fix, struct host *h, struct fix_plan *plan, ...)
 	int rc;
 
 	va_start(ap, plan);
-	rc = vplan(fix, h, plan, &cause, ap);
+	rc = plan_fix_va(h, fix, plan, &cause, ap);
 	va_end(ap);
 	if (rc != 0)
 		fail_msg("%s: %s", fix, cause);
@@ -468,7 +451,7 @@ plan_refused(const char *fix, struct host *h, const char *words, ...)
 	int rc;
 
 	va_start(ap, words);
-	rc = vplan(fix, h, &plan, &cause, ap);
+	rc = plan_fix_va(h, fix, &plan, &cause, ap);
 	va_end(ap);
 	if (rc == 0)
 		fail_msg("%s: a plan was made; expected a refusal saying '%s'", fix, words);

@@ -55,25 +55,6 @@
 #define WIN_QEMU_IMG "C:\\Program Files\\Multipass\\bin\\qemu-img.exe"
 #define LIBVIRT_IMAGE "/var/lib/libvirt/images/migrated.qcow2"
 
-/* ---- making plans --------------------------------------------------------------- */
-
-static int
-make_plan_va(struct host *h, const char *fix, struct fix_plan *plan, char **cause, va_list ap)
-{
-	struct params p = {NULL, 0};
-	const char *name, *value;
-	int rc;
-
-	while ((name = va_arg(ap, const char *)) != NULL) {
-		value = va_arg(ap, const char *);
-		params_set(&p, name, value);
-	}
-	assert_non_null(fix_find(fix));
-	rc = fix_make_plan(fix_find(fix), &p, h, plan, cause);
-	params_free(&p);
-	return rc;
-}
-
 /* fix's plan on h, with name, value pairs; it must be made. */
 static void __attribute__((sentinel))
 plan_on(struct host *h, const char *fix, struct fix_plan *plan, ...)
@@ -83,7 +64,7 @@ plan_on(struct host *h, const char *fix, struct fix_plan *plan, ...)
 	int rc;
 
 	va_start(ap, plan);
-	rc = make_plan_va(h, fix, plan, &cause, ap);
+	rc = plan_fix_va(h, fix, plan, &cause, ap);
 	va_end(ap);
 	if (rc != 0)
 		fail_msg("%s: %s", fix, cause);
@@ -99,7 +80,7 @@ refused_on(struct host *h, const char *fix, const char *want, ...)
 	int rc;
 
 	va_start(ap, want);
-	rc = make_plan_va(h, fix, &plan, &cause, ap);
+	rc = plan_fix_va(h, fix, &plan, &cause, ap);
 	va_end(ap);
 	if (rc == 0)
 		fail_msg("%s: a plan was made; wanted a refusal with '%s'", fix, want);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fix/fix.h"
 #include "host/host.h"
 #include "testutil.h"
 
@@ -189,6 +190,22 @@ fixture_read(const char *rel, size_t *len)
 	if (len != NULL)
 		*len = sb.len;
 	return strbuf_detach(&sb);
+}
+
+int
+plan_fix_va(struct host *h, const char *fix, struct fix_plan *plan, char **cause, va_list ap)
+{
+	struct params p = {NULL, 0};
+	const char *name = NULL;
+	int rc;
+
+	if (fix_find(fix) == NULL)
+		fail_msg("no fix named %s", fix);
+	while ((name = va_arg(ap, const char *)) != NULL)
+		params_set(&p, name, va_arg(ap, const char *));
+	rc = fix_make_plan(fix_find(fix), &p, h, plan, cause);
+	params_free(&p);
+	return rc;
 }
 
 const char *

@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -63,6 +64,16 @@ void run_probe_on(struct host *h, struct probe_result *r, const char *probe, ...
 char *fixture_read(const char *rel, size_t *len);
 /* The value of the fact key in r, or NULL. */
 const char *result_fact(const struct probe_result *r, const char *key);
+
+/* ---- fixes -------------------------------------------------------------- */
+
+/*
+ * fix's plan on host h, with the name, value pairs in ap (NULL-terminated):
+ * what fix_make_plan returns, with its cause.
+ */
+struct fix_plan;
+int plan_fix_va(struct host *h, const char *fix, struct fix_plan *plan, char **cause,
+                va_list ap);
 
 /* ---- flows -------------------------------------------------------------- */
 
