@@ -55,18 +55,9 @@ lab_veth "$ns" enp1s0 "$peer_ns" vtpeer0 || exit 1
 ip -n "$ns" link set enp1s0 address 52:54:00:6b:1f:0a || exit 1
 nsx() { ip netns exec "$ns" "$@"; }
 
-listening() { nsx ss -Htln "sport = :$1" | grep -q .; }
-pick_port() {
-	while :; do
-		p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 + 30000 ))
-		case " $used " in *" $p "*) continue ;; esac
-		listening "$p" || break
-	done
-	echo "$p"
-}
-used=
-port=$(pick_port); used="$used $port"
-closed_port=$(pick_port); used="$used $closed_port"
+listening() { lab_listening "$ns" "$1"; }
+lab_free_port "$ns" port
+lab_free_port "$ns" closed_port
 
 # ---- the guest's root ----------------------------------------------------------
 # copy_bin FILE [NAME]: FILE into the chroot's /bin (as NAME), with the libraries ldd names.

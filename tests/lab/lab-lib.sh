@@ -94,6 +94,25 @@ lab_netns_add() {
 	done
 }
 
+# lab_listening NS PORT: something listens on TCP PORT in namespace NS.
+lab_listening() {
+	ip netns exec "$1" ss -Htln "sport = :$2" | grep -q .
+}
+
+# lab_free_port NS VAR: sets VAR to a random high TCP port nothing in NS
+# listens on, and that no earlier call gave (so a script can take several
+# before using any). Not in $(...): the ports given are remembered here.
+lab_used_ports=
+lab_free_port() {
+	while :; do
+		p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 + 30000 ))
+		case " $lab_used_ports " in *" $p "*) continue ;; esac
+		lab_listening "$1" "$p" || break
+	done
+	lab_used_ports="$lab_used_ports $p"
+	eval "$2=$p"
+}
+
 lab_track() {
 	lab_pids="$lab_pids $*"
 }

@@ -27,20 +27,11 @@ ip -n "$ns" link set lo up
 nsx() { ip netns exec "$ns" "$@"; }
 
 # Free ports in the namespace: random, high, and checked.
-listening() { nsx ss -Htln "sport = :$1" | grep -q .; }
-pick_port() {
-	while :; do
-		p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 + 30000 ))
-		case " $used " in *" $p "*) continue ;; esac
-		listening "$p" || break
-	done
-	echo "$p"
-}
-used=
-port=$(pick_port); used="$used $port"
-closed_port=$(pick_port); used="$used $closed_port"
-mute_port=$(pick_port); used="$used $mute_port"
-drop_port=$(pick_port); used="$used $drop_port"
+listening() { lab_listening "$ns" "$1"; }
+lab_free_port "$ns" port
+lab_free_port "$ns" closed_port
+lab_free_port "$ns" mute_port
+lab_free_port "$ns" drop_port
 
 user=$(id -un)
 chmod 755 "$dir" # a user other than root reads known_hosts in one case
