@@ -301,8 +301,8 @@ plan_firewall_allow_app(const struct params *p, struct host *host, struct fix_pl
 	fix_plan_add_step(plan, true, state != -1,
 	                  N_("Add the program to the application firewall's list."), add);
 	fix_plan_add_step(plan, true, false,
-	                  N_("Allow incoming connections to it (the DHCP requests of the "
-	                     "instances, for bootpd)."),
+	                  N_("Allow incoming connections to it (for bootpd: the instances' "
+	                     "DHCP requests)."),
 	                  unblock);
 	if (state == -1) {
 		fix_plan_add_undo(plan, true,
@@ -329,7 +329,8 @@ plan_firewall_allow_app(const struct params *p, struct host *host, struct fix_pl
 
 const struct fix_entry fix_firewall_allow_app = {
     .name = "firewall_allow_app",
-    .summary = N_("Let a program (bootpd) through the macOS application firewall"),
+    .summary = N_("Let a program (bootpd, Multipass's qemu or multipassd) through the macOS "
+                  "application firewall"),
     .platforms = "darwin",
     .params = firewall_params,
     .plan = plan_firewall_allow_app,

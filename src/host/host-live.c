@@ -824,6 +824,17 @@ live_now(struct host *h)
 	return time(NULL);
 }
 
+static bool
+live_privileged(struct host *h)
+{
+	(void)h;
+#ifdef _WIN32
+	return false; /* not asked there: the probes that care run on Linux and macOS */
+#else
+	return geteuid() == 0;
+#endif
+}
+
 static struct host *
 live_open_remote(struct host *h, const struct host_remote *r, char **err)
 {
@@ -840,6 +851,7 @@ static const struct host_ops live_ops = {
     .os = live_os,
     .arch = live_arch,
     .now = live_now,
+    .privileged = live_privileged,
     .open_remote = live_open_remote,
 };
 

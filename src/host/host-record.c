@@ -25,7 +25,7 @@ struct rec_host {
 	struct host *inner;
 	struct snapshot *s;
 	struct host *replay; /* answers what was already recorded */
-	bool owns_inner; /* a remote this recorder opened */
+	bool owns_inner;     /* a remote this recorder opened */
 };
 
 static struct rec_host *
@@ -157,6 +157,12 @@ rec_now(struct host *h)
 	return host_now(rec_of(h)->inner);
 }
 
+static bool
+rec_privileged(struct host *h)
+{
+	return host_privileged(rec_of(h)->inner);
+}
+
 static struct host *rec_new(struct host *inner, struct snapshot *s, bool owns_inner);
 
 static struct host *
@@ -198,6 +204,7 @@ static const struct host_ops rec_ops = {
     .os = rec_os,
     .arch = rec_arch,
     .now = rec_now,
+    .privileged = rec_privileged,
     .open_remote = rec_open_remote,
     .close = rec_close,
 };

@@ -248,6 +248,15 @@ snap_utc_offset(struct host *h, long *seconds)
 	return snapshot_utc_offset(snap_of(h), seconds);
 }
 
+/* collect records whether it ran as root; a snapshot that does not say was not. */
+static bool
+snap_privileged(struct host *h)
+{
+	const char *user = snapshot_meta(snap_of(h), "user");
+
+	return user != NULL && strcmp(user, "root") == 0;
+}
+
 static struct host *snap_host_new(struct snapshot *, bool owns);
 
 static struct host *
@@ -294,6 +303,7 @@ static const struct host_ops snap_ops = {
     .arch = snap_arch,
     .now = snap_now,
     .utc_offset = snap_utc_offset,
+    .privileged = snap_privileged,
     .open_remote = snap_open_remote,
     .close = snap_close,
 };

@@ -131,6 +131,13 @@ host_utc_offset(struct host *h, long *seconds)
 }
 
 bool
+host_privileged(struct host *h)
+{
+	check_host(h);
+	return h->ops->privileged != NULL && h->ops->privileged(h);
+}
+
+bool
 host_is_live(const struct host *h)
 {
 	return h != NULL && h == host_live();

@@ -16,24 +16,24 @@ extern volatile sig_atomic_t vt_cancelled;
 
 enum host_status {
 	HOST_OK = 0,
-	HOST_NO_SUCH,   /* file or program does not exist */
-	HOST_DENIED,      /* permission denied: needs privilege */
-	HOST_TIMEOUT,     /* the deadline passed; the child was killed */
-	HOST_CANCELLED,   /* vt_cancelled was set; the child was killed */
-	HOST_TOO_BIG,     /* output or file beyond the limit; truncated */
-	HOST_NOT_REGULAR, /* not a regular file (a FIFO, a device, a directory) */
+	HOST_NO_SUCH,       /* file or program does not exist */
+	HOST_DENIED,        /* permission denied: needs privilege */
+	HOST_TIMEOUT,       /* the deadline passed; the child was killed */
+	HOST_CANCELLED,     /* vt_cancelled was set; the child was killed */
+	HOST_TOO_BIG,       /* output or file beyond the limit; truncated */
+	HOST_NOT_REGULAR,   /* not a regular file (a FIFO, a device, a directory) */
 	HOST_NOT_COLLECTED, /* a snapshot: this file or command is not in it */
-	HOST_ERROR,       /* anything else; see the message */
+	HOST_ERROR,         /* anything else; see the message */
 };
 
 struct host_result {
 	enum host_status status;
-	int exit_code;   /* run: exit status, or 128+signal; -1 when it did not run */
-	char *out;       /* stdout (run) or contents (read); NUL-terminated; owned */
+	int exit_code; /* run: exit status, or 128+signal; -1 when it did not run */
+	char *out;     /* stdout (run) or contents (read); NUL-terminated; owned */
 	size_t out_len;
-	char *err;       /* stderr (run); owned */
+	char *err; /* stderr (run); owned */
 	size_t err_len;
-	char *message;   /* what went wrong, for the user; owned; NULL when OK */
+	char *message; /* what went wrong, for the user; owned; NULL when OK */
 	long elapsed_ms;
 	/*
 	 * Some bytes beyond the limit were dropped. A command that overflows
@@ -44,8 +44,8 @@ struct host_result {
 };
 
 struct host_run_opts {
-	int timeout_ms;      /* 0: 30 s */
-	size_t max_output;   /* per stream; 0: 1 MiB */
+	int timeout_ms;         /* 0: 30 s */
+	size_t max_output;      /* per stream; 0: 1 MiB */
 	const char *stdin_data; /* NULL: /dev/null */
 	const char *const *env; /* extra NAME=VALUE entries; NULL for none */
 };
@@ -57,7 +57,7 @@ struct host_ops {
 	int (*read_file)(struct host *, const char *path, size_t max, struct host_result *);
 	/* Runs argv (argv[0] searched in PATH) without a shell. */
 	int (*run)(struct host *, const char *const *argv, const struct host_run_opts *,
-	    struct host_result *);
+	           struct host_result *);
 	/* exists: 1 yes, 0 no, -1 unknown (permission); kind: 'f' file, 'd' dir, 'o' other */
 	int (*stat)(struct host *, const char *path, char *kind);
 	/* The names in a directory, sorted, one per line in out ("." and ".." left out). */
@@ -69,6 +69,11 @@ struct host_ops {
 	time_t (*now)(struct host *);
 	/* A snapshot's local time zone, as seconds east of UTC; false: the live machine's own. */
 	bool (*utc_offset)(struct host *, long *seconds);
+	/*
+	 * Whether what this host answers was seen with administrator rights: on
+	 * a live host, running as root; in a snapshot, collected as root. NULL: no.
+	 */
+	bool (*privileged)(struct host *);
 	/* Another machine reached from this one (a guest over SSH); NULL: cannot. */
 	struct host *(*open_remote)(struct host *, const struct host_remote *, char **err);
 	void (*close)(struct host *); /* frees a host that open_remote or a constructor made */
@@ -84,12 +89,12 @@ struct host {
  * user's default keys); known_hosts NULL: vmtriage's own.
  */
 struct host_remote {
-	const char *address;   /* a name or address, as probe_ssh_check_host allows */
-	long port;             /* 0: 22 */
-	const char *user;      /* "ubuntu" */
-	const char *key;       /* path, or NULL */
+	const char *address; /* a name or address, as probe_ssh_check_host allows */
+	long port;           /* 0: 22 */
+	const char *user;    /* "ubuntu" */
+	const char *key;     /* path, or NULL */
 	const char *known_hosts;
-	int timeout_ms;        /* connecting; 0: 10 s */
+	int timeout_ms; /* connecting; 0: 10 s */
 };
 
 /* The one live host; never freed. */
@@ -108,7 +113,7 @@ struct host *host_ssh_open(const struct host_remote *, char **err);
  */
 int host_read_file(struct host *, const char *path, size_t max, struct host_result *);
 int host_run(struct host *, const char *const *argv, const struct host_run_opts *,
-    struct host_result *);
+             struct host_result *);
 int host_stat(struct host *, const char *path, char *kind); /* kind may be NULL */
 /* Fills out with the sorted names, one per line; HOST_NO_SUCH, HOST_DENIED as for files. */
 int host_list_dir(struct host *, const char *path, struct host_result *);
@@ -121,6 +126,8 @@ time_t host_now(struct host *);
  * machine (use its own zone rules) or when unknown.
  */
 bool host_utc_offset(struct host *, long *seconds);
+/* True when the host's answers were seen as root (see host_ops.privileged). */
+bool host_privileged(struct host *);
 /* True for the machine vmtriage runs on (live), false for a snapshot. */
 bool host_is_live(const struct host *);
 /*

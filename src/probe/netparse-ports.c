@@ -326,6 +326,23 @@ lsof_parse(const char *text, size_t len, struct port_sockets *out)
 	return lsof_parse_table(text + i, len - i, out);
 }
 
+size_t
+port_sockets_keep_port(struct port_sockets *s, unsigned port)
+{
+	size_t kept = 0, n = s->n;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s->v[i].port == port) {
+			s->v[kept++] = s->v[i];
+			continue;
+		}
+		free(s->v[i].process);
+		free(s->v[i].user);
+	}
+	s->n = kept;
+	return n - kept;
+}
+
 void
 port_sockets_free(struct port_sockets *s)
 {

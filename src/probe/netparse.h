@@ -183,6 +183,12 @@ int procnet_parse(const char *text, size_t len, bool ipv6, bool tcp, unsigned po
  */
 int lsof_parse(const char *text, size_t len, struct port_sockets *out);
 void port_sockets_free(struct port_sockets *);
+/*
+ * Keeps only the sockets whose local port is port: lsof -iUDP:53 also lists
+ * clients whose remote end is port 53 (a browser's DNS queries), which hold
+ * nothing. Returns how many were dropped.
+ */
+size_t port_sockets_keep_port(struct port_sockets *, unsigned port);
 
 enum port_verdict { PORT_FREE, PORT_EXPECTED, PORT_CONFLICT, PORT_HIDDEN };
 

@@ -404,5 +404,6 @@ const struct probe_entry probe_dns_entry = {
     .outcomes = dns_outcomes,
     .facts = dns_facts,
     .default_timeout_ms = 5000,
+    .live_only = true,
     .run = probe_dns_run,
 };

@@ -220,8 +220,9 @@ app_decision(struct probe_result *r, const char *app, const struct alf_apps *app
 		                      apps->n, app);
 		probe_result_summary(
 		    r,
-		    _("The firewall is on and %s is not in its list of applications, so the "
-		      "instances' DHCP requests may go unanswered: the documented workaround is "
+		    _("The firewall is on and %s is not in its list of applications, so its "
+		      "incoming connections may be refused (for bootpd: the instances' DHCP "
+		      "requests go unanswered): the documented workaround is "
 		      "'sudo %s --add %s' then 'sudo %s --unblock %s' (without sudo, --add says it "
 		      "worked but does nothing; some Macs need it again after each reboot)."),
 		    app, SOCKETFILTERFW, app, SOCKETFILTERFW, app);
@@ -233,8 +234,9 @@ app_decision(struct probe_result *r, const char *app, const struct alf_apps *app
 		probe_result_set_outcome(r, "blocked");
 		probe_result_summary(
 		    r,
-		    _("The firewall blocks incoming connections to %s, so it cannot answer the "
-		      "instances' DHCP requests: run 'sudo %s --unblock %s', or allow it in System "
+		    _("The firewall blocks incoming connections to %s (for bootpd: the "
+		      "instances' DHCP requests go unanswered): run 'sudo %s --unblock %s', or "
+		      "allow it in System "
 		      "Settings > Network > Firewall > Options."),
 		    app, SOCKETFILTERFW, app);
 	} else {

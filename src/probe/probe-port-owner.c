@@ -290,7 +290,8 @@ port_lookup_command(const char *proto, unsigned port, struct port_sockets *s, bo
 		probe_tail_lines(&r->evidence, "lsof: ", hr.err, hr.err_len, 5);
 		goto out;
 	}
-	*list_complete = *owners_complete = geteuid() == 0;
+	port_sockets_keep_port(s, port);
+	*list_complete = *owners_complete = host_privileged(ctx->host);
 	if (!*list_complete)
 		probe_result_evidence(
 		    r, "%s",

@@ -604,5 +604,6 @@ const struct probe_entry probe_reach_entry = {
     .outcomes = reach_outcomes,
     .facts = reach_facts,
     .default_timeout_ms = 3000,
+    .live_only = true,
     .run = probe_reach_run,
 };

@@ -1481,5 +1481,6 @@ const struct probe_entry probe_ssh_entry = {
     .outcomes = ssh_outcomes,
     .facts = ssh_facts,
     .default_timeout_ms = 10000,
+    .live_only = true,
     .run = probe_ssh_run,
 };

@@ -34,24 +34,12 @@ extern const struct probe_entry probe_image_entry;
 extern const struct probe_entry probe_guest_entry;
 
 const struct probe_entry *const probe_table[] = {
-    &probe_file_entry,
-    &probe_command_entry,
-    &probe_dhcp_entry,
-    &probe_ssh_entry,
-    &probe_dns_entry,
-    &probe_reach_entry,
-    &probe_route_entry,
-    &probe_port_owner_entry,
-    &probe_multipass_entry,
-    &probe_process_entry,
-    &probe_disk_space_entry,
-    &probe_log_entry,
-    &probe_leases_entry,
-    &probe_hosts_ics_entry,
-    &probe_firewall_entry,
-    &probe_image_entry,
-    &probe_guest_entry,
-    NULL,
+    &probe_file_entry,    &probe_command_entry,    &probe_dhcp_entry,
+    &probe_ssh_entry,     &probe_dns_entry,        &probe_reach_entry,
+    &probe_route_entry,   &probe_port_owner_entry, &probe_multipass_entry,
+    &probe_process_entry, &probe_disk_space_entry, &probe_log_entry,
+    &probe_leases_entry,  &probe_hosts_ics_entry,  &probe_firewall_entry,
+    &probe_image_entry,   &probe_guest_entry,      NULL,
 };
 
 const struct probe_entry *
@@ -175,8 +163,7 @@ probe_result_listing_failed(struct probe_result *r, const char *cmd, const char 
 		                     cmd);
 		break;
 	case HOST_OK:
-		probe_result_summary(r,
-		                     _("'%s' printed nothing that reads as %s (exit status %d)"),
+		probe_result_summary(r, _("'%s' printed nothing that reads as %s (exit status %d)"),
 		                     cmd, what, hr->exit_code);
 		probe_tail_lines(&r->evidence, "", hr->out, hr->out_len, 4);
 		probe_tail_lines(&r->evidence, "", hr->err, hr->err_len, 4);
@@ -361,6 +348,15 @@ probe_run_progress(const struct probe_entry *pe, const struct params *given, str
 		goto out;
 	}
 
+	if (pe->live_only && !host_is_live(host)) {
+		probe_result_set_outcome(r, OUTCOME_ERROR);
+		probe_result_summary(r,
+		                     _("a snapshot cannot answer the %s probe: it talks to the "
+		                       "network from the machine it runs on, not the one the "
+		                       "snapshot was collected on"),
+		                     pe->name);
+		goto out;
+	}
 	rc = pe->run(&params, &ctx, r);
 	if (rc == -1 || r->outcome == NULL) {
 		probe_result_set_outcome(r, OUTCOME_ERROR);

@@ -15,27 +15,27 @@ struct host;
 struct facts;
 
 enum param_type {
-	PARAM_STRING,   /* any text */
-	PARAM_INT,      /* a decimal integer within [min, max] */
-	PARAM_BOOL,     /* true/false/yes/no/1/0 */
-	PARAM_SECONDS,  /* a duration in seconds, 1..3600 */
-	PARAM_PATH,     /* an absolute path (/..., or C:\... from Windows), no ".." component */
-	PARAM_ARGV,     /* a command line split on white space; quotes allowed, no shell */
-	PARAM_REGEX,    /* a POSIX extended regular expression */
-	PARAM_ENUM,     /* one of choices */
-	PARAM_NAME,     /* an instance or interface name: [A-Za-z0-9][A-Za-z0-9._-]* */
-	PARAM_CIDR,     /* an IPv4 or IPv6 subnet, ADDRESS/PREFIX */
-	PARAM_ADDRESS,  /* an IPv4 or IPv6 address */
+	PARAM_STRING,  /* any text */
+	PARAM_INT,     /* a decimal integer within [min, max] */
+	PARAM_BOOL,    /* true/false/yes/no/1/0 */
+	PARAM_SECONDS, /* a duration in seconds, 1..3600 */
+	PARAM_PATH,    /* an absolute path (/..., or C:\... from Windows), no ".." component */
+	PARAM_ARGV,    /* a command line split on white space; quotes allowed, no shell */
+	PARAM_REGEX,   /* a POSIX extended regular expression */
+	PARAM_ENUM,    /* one of choices */
+	PARAM_NAME,    /* an instance or interface name: [A-Za-z0-9][A-Za-z0-9._-]* */
+	PARAM_CIDR,    /* an IPv4 or IPv6 subnet, ADDRESS/PREFIX */
+	PARAM_ADDRESS, /* an IPv4 or IPv6 address */
 };
 
 struct param_def {
 	const char *name;
 	enum param_type type;
 	bool required;
-	const char *def;       /* default value, NULL for none */
-	const char *help;      /* translatable (N_) */
+	const char *def;            /* default value, NULL for none */
+	const char *help;           /* translatable (N_) */
 	const char *const *choices; /* PARAM_ENUM: NULL-terminated */
-	long min, max;         /* PARAM_INT; both 0: no bounds */
+	long min, max;              /* PARAM_INT; both 0: no bounds */
 	/* PARAM_PATH: the value must lie inside one of these directories (NULL-terminated). */
 	const char *const *under;
 };
@@ -68,7 +68,7 @@ struct fact_kv {
 	char *value;
 };
 struct probe_result {
-	char *outcome;           /* one of the probe's outcome names, or "error" */
+	char *outcome; /* one of the probe's outcome names, or "error" */
 	struct fact_kv *facts;
 	size_t nfacts;
 	struct strlist evidence; /* lines that justify the outcome */
@@ -76,7 +76,8 @@ struct probe_result {
 	long elapsed_ms;
 };
 void probe_result_set_outcome(struct probe_result *, const char *outcome);
-void probe_result_fact(struct probe_result *, const char *key, const char *fmt, ...) VT_PRINTF(3, 4);
+void probe_result_fact(struct probe_result *, const char *key, const char *fmt, ...)
+    VT_PRINTF(3, 4);
 void probe_result_evidence(struct probe_result *, const char *fmt, ...) VT_PRINTF(2, 3);
 void probe_result_summary(struct probe_result *, const char *fmt, ...) VT_PRINTF(2, 3);
 /*
@@ -94,17 +95,23 @@ void probe_result_free(struct probe_result *);
 
 struct probe_ctx {
 	struct host *host;
-	int timeout_ms; /* whole-probe budget */
+	int timeout_ms;  /* whole-probe budget */
 	int progress_fd; /* where probe_progress() sends its records; -1: nowhere */
 };
 
 struct probe_entry {
 	const char *name;
-	const char *summary;              /* translatable (N_) */
-	const struct param_def *params;   /* terminated by { NULL } */
+	const char *summary;                /* translatable (N_) */
+	const struct param_def *params;     /* terminated by { NULL } */
 	const struct outcome_def *outcomes; /* terminated by { NULL }; "error" is implied */
-	const char *const *facts;         /* fact names it may set; NULL-terminated */
+	const char *const *facts;           /* fact names it may set; NULL-terminated */
 	int default_timeout_ms;
+	/*
+	 * Talks to the network from the machine vmtriage runs on (DNS, ping,
+	 * SSH): a snapshot cannot answer it, and running it would look at the
+	 * wrong machine's network, so on a snapshot it ends in error.
+	 */
+	bool live_only;
 	/* Fills result; the outcome must be set. Returns 0, or -1 on internal failure. */
 	int (*run)(const struct params *, const struct probe_ctx *, struct probe_result *);
 };
@@ -131,10 +138,10 @@ char *params_resolve(const struct param_def *defs, const struct params *given, s
  * failures as "error". Overwrites *result; free it with probe_result_free.
  */
 void probe_run(const struct probe_entry *, const struct params *given, struct host *,
-    struct probe_result *);
+               struct probe_result *);
 /* probe_run, with probe_progress() records going to progress_fd (-1: nowhere). */
 void probe_run_progress(const struct probe_entry *, const struct params *given, struct host *,
-    int progress_fd, struct probe_result *);
+                        int progress_fd, struct probe_result *);
 /*
  * The probe's time budget in ms: its "seconds" parameter when it takes one
  * (given, else that parameter's default), else its default timeout.
@@ -155,6 +162,6 @@ char *argv_quote(const char *const *argv);
 char *probe_clean_line(const char *s, size_t len, size_t max);
 /* Adds the last max_lines lines of buf to out, cleaned, each after prefix. */
 void probe_tail_lines(struct strlist *out, const char *prefix, const char *buf, size_t len,
-    size_t max_lines);
+                      size_t max_lines);
 
 #endif

@@ -613,6 +613,21 @@ test_lsof(void **state)
 	assert_string_equal(s.v[1].local, "192.168.65.1:53");
 	port_sockets_free(&s);
 
+	/* lsof -iUDP:53 also lists clients talking to someone's port 53: they hold nothing. */
+	{
+		static const char text[] = "p191\ncmDNSResponder\nL_mdnsresponder\nn*:53\n"
+		                           "p777\ncFirefox\nLalice\nn10.0.0.2:50123->10.0.0.1:53\n";
+
+		assert_int_equal(lsof_parse(text, sizeof text - 1, &s), 2);
+		assert_int_equal(s.v[1].port, 50123);
+		assert_int_equal(port_sockets_keep_port(&s, 53), 1);
+		assert_int_equal(s.n, 1);
+		assert_string_equal(s.v[0].process, "mDNSResponder");
+		assert_int_equal(port_sockets_keep_port(&s, 67), 1);
+		assert_int_equal(s.n, 0);
+		port_sockets_free(&s);
+	}
+
 	/* Nothing matched: lsof prints nothing. Not lsof's output: refused. */
 	assert_int_equal(lsof_parse("", 0, &s), 0);
 	assert_int_equal(lsof_parse("\n", 1, &s), 0);

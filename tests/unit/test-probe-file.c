@@ -260,7 +260,13 @@ static const char *const fake_facts[] = {"iface.*.addr", "plain", NULL};
 static struct probe_entry
 fake(int (*run)(const struct params *, const struct probe_ctx *, struct probe_result *))
 {
-	struct probe_entry pe = {"fake", "fake", fake_params, fake_outcomes, fake_facts, 5000, run};
+	struct probe_entry pe = {.name = "fake",
+	                         .summary = "fake",
+	                         .params = fake_params,
+	                         .outcomes = fake_outcomes,
+	                         .facts = fake_facts,
+	                         .default_timeout_ms = 5000,
+	                         .run = run};
 
 	return pe;
 }

@@ -507,15 +507,90 @@ test_probe_round_trip(void **state)
 	free(path);
 }
 
+/*
+ * A snapshot answers port_owner as completely as its collector could see:
+ * lsof as root lists every process's sockets, as anyone else only their own.
+ * Who replays it does not matter.
+ */
+static void
+test_privileged_from_collector(void **state)
+{
+	static const char lsof_out[] = "p191\ncmDNSResponder\nL_mdnsresponder\nn*:53\n";
+	struct snapshot *s = snapshot_new("darwin", "arm64", 1727000000);
+	struct host *h = host_snapshot(s);
+	struct probe_result r;
+
+	(void)state;
+	snapshot_add_command(s, W("lsof", "+c", "0", "-nP", "-iUDP:53", "-FpcLn"), HOST_OK, 0,
+	                     lsof_out, sizeof lsof_out - 1, "", 0);
+	assert_false(host_privileged(h));
+	run_probe_on(h, &r, "port_owner", "port", "53", "allow", "mDNSResponder", NULL);
+	assert_string_equal(r.outcome, "hidden");
+	probe_result_free(&r);
+
+	snapshot_set_meta(s, "user", "root");
+	assert_true(host_privileged(h));
+	run_probe_on(h, &r, "port_owner", "port", "53", "allow", "mDNSResponder", NULL);
+	assert_string_equal(r.outcome, "expected");
+	probe_result_free(&r);
+
+	snapshot_set_meta(s, "user", "not root");
+	assert_false(host_privileged(h));
+	host_close(h);
+	snapshot_free(s);
+}
+
+/*
+ * Probes that talk to the network from this machine (dns, reach, ssh) never
+ * run on a snapshot: they would look at the help desk's network, not the one
+ * the snapshot came from. They end in error, saying why, and send nothing.
+ */
+static void
+test_network_probes_refuse(void **state)
+{
+	struct snapshot *s = snapshot_new("darwin", "arm64", 1727000000);
+	struct host *h = host_snapshot(s);
+	struct probe_result r;
+
+	(void)state;
+	run_probe_on(h, &r, "dns", "server", "127.0.0.1", "name", "example.test", "port", "9",
+	             "seconds", "1", NULL);
+	assert_string_equal(r.outcome, "error");
+	assert_non_null(strstr(r.summary, "a snapshot cannot answer the dns probe"));
+	assert_true(r.elapsed_ms < 500);
+	probe_result_free(&r);
+	run_probe_on(h, &r, "reach", "host", "127.0.0.1", "port", "9", NULL);
+	assert_string_equal(r.outcome, "error");
+	assert_non_null(strstr(r.summary, "a snapshot cannot answer the reach probe"));
+	probe_result_free(&r);
+	run_probe_on(h, &r, "ssh", "host", "127.0.0.1", "port", "9", NULL);
+	assert_string_equal(r.outcome, "error");
+	assert_non_null(strstr(r.summary, "a snapshot cannot answer the ssh probe"));
+	probe_result_free(&r);
+	/* The live host still runs them. */
+	run_probe_on(host_live(), &r, "reach", "host", "127.0.0.1", "port", "9", "seconds", "1",
+	             NULL);
+	assert_string_not_equal(r.outcome, "error");
+	probe_result_free(&r);
+	host_close(h);
+	snapshot_free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_store_host),  cmocka_unit_test(test_store_replace),
-	    cmocka_unit_test(test_save_load),   cmocka_unit_test(test_manifest),
-	    cmocka_unit_test(test_load_errors), cmocka_unit_test(test_save_fails_cleanly),
-	    cmocka_unit_test(test_record),      cmocka_unit_test(test_record_once),
+	    cmocka_unit_test(test_store_host),
+	    cmocka_unit_test(test_store_replace),
+	    cmocka_unit_test(test_save_load),
+	    cmocka_unit_test(test_manifest),
+	    cmocka_unit_test(test_load_errors),
+	    cmocka_unit_test(test_save_fails_cleanly),
+	    cmocka_unit_test(test_record),
+	    cmocka_unit_test(test_record_once),
 	    cmocka_unit_test(test_probe_round_trip),
+	    cmocka_unit_test(test_privileged_from_collector),
+	    cmocka_unit_test(test_network_probes_refuse),
 	};
 
 	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
