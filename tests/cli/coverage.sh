@@ -11,9 +11,10 @@
 # The documents live beside the repository (../shared/seeds); a tree without
 # them (make distcheck's copy) skips this test.
 . "$top_srcdir/tests/cli/tap.sh"
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$top_srcdir" || exit 1
 seeds=${VMTRIAGE_SEEDS:-../shared/seeds}
-table=flows/COVERAGE.md
+table=${VMTRIAGE_COVERAGE_TABLE:-flows/COVERAGE.md}
 [ -d "$seeds" ] || skip_all "no source documents at $seeds"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -137,4 +138,19 @@ for seed in "$seeds"/[0-9][0-9][0-9]_*.txt; do
 	fi
 done
 [ "$nfiles" -gt 0 ] || not_ok "no source documents in $seeds"
+
+# The test itself, on a broken copy of the table: a step renamed to one that
+# does not exist and a row left out must both be reported.
+if [ -z "${VMTRIAGE_COVERAGE_TABLE:-}" ]; then
+	sed -e '0,/launch-start:hash/s//launch-start:no-such-step/' \
+		-e '/| Stale network cache |/d' "$table" >"$tmp/broken.md"
+	VMTRIAGE_COVERAGE_TABLE=$tmp/broken.md sh "$self" >"$tmp/broken.out" 2>&1
+	if grep -q '^not ok.*names steps that do not exist' "$tmp/broken.out" &&
+		grep -q '^# launch-start:no-such-step$' "$tmp/broken.out" &&
+		grep -q '^not ok.*"Stale network cache" has no row' "$tmp/broken.out"; then
+		ok "a broken table (a step that does not exist, a row left out) is reported"
+	else
+		not_ok "a broken table is not reported as broken" "$(grep -v '^ok' "$tmp/broken.out")"
+	fi
+fi
 tap_done
