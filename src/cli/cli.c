@@ -42,6 +42,8 @@ cli_usage(FILE *fp)
 	        "      --dry-run             show fix plans, run nothing\n"
 	        "  why \"ERROR TEXT\"          find the step that explains an error message\n"
 	        "  check [FLOW...]           validate flows (all when none given)\n"
+	        "      --sources DIR         also check each node's source: against the\n"
+	        "                            documents in DIR\n"
 	        "  probe NAME [KEY=VALUE...] run one probe; --format yaml for scripts\n"
 	        "  probe --list              every probe, its parameters and outcomes\n"
 	        "  fix NAME [KEY=VALUE...]   show the plan a fix would run\n"
@@ -367,23 +369,67 @@ cli_list(int argc, char **argv)
 	return EXIT_DONE;
 }
 
+/*
+ * check --sources DIR: every flow checked, and each of its nodes, cites a
+ * section that DIR's documents have. Prints the problems; returns how many.
+ */
+static size_t
+check_sources(const struct catalog *cat, const struct strlist *files, const char *dir)
+{
+	struct flow_source_docs *docs = flow_source_docs_new(dir);
+	struct diags d = DIAGS_INIT;
+	size_t n;
+
+	for (size_t i = 0; i < cat->nflows; i++) {
+		const struct flow *f = cat->flows[i];
+		bool listed = files->n == 0;
+
+		for (size_t j = 0; j < files->n && !listed; j++)
+			listed = strcmp(files->v[j], f->path) == 0;
+		if (listed)
+			flow_check_sources(f, docs, &d);
+	}
+	diags_sort(&d);
+	diags_print(&d, stderr);
+	n = d.n;
+	diags_free(&d);
+	flow_source_docs_free(docs);
+	return n;
+}
+
 int
 cli_check(int argc, char **argv)
 {
 	struct catalog cat = {0};
+	struct strlist files = STRLIST_INIT;
+	const char *sources = NULL;
 	size_t nerrors;
-	int quiet = 0, first = 1;
+	int quiet = 0;
 
-	if (argc > 1 && (strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0)) {
-		quiet = 1;
-		first = 2;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
+			quiet = 1;
+		} else if (strcmp(argv[i], "--sources") == 0) {
+			if (++i >= argc) {
+				fprintf(stderr, _("vmtriage: --sources needs the directory of the "
+				                  "source documents\n"));
+				strlist_free(&files);
+				return EXIT_USAGE;
+			}
+			sources = argv[i];
+		} else {
+			strlist_add(&files, argv[i]);
+		}
 	}
-	nerrors = cli_load_catalog(&cat, argv + first, argc - first, argc == first, stderr);
+	nerrors = cli_load_catalog(&cat, files.v, (int)files.n, files.n == 0, stderr);
+	if (sources != NULL)
+		nerrors += check_sources(&cat, &files, sources);
 	if (!quiet) {
-		size_t n = argc > first ? (size_t)(argc - first) : cat.nflows;
+		size_t n = files.n > 0 ? files.n : cat.nflows;
 
 		fprintf(stderr, _("%zu flow file(s) checked, %zu error(s)\n"), n, nerrors);
 	}
+	strlist_free(&files);
 	catalog_free(&cat);
 	return nerrors > 0 ? EXIT_DATAERR : EXIT_DONE;
 }

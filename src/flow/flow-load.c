@@ -47,19 +47,40 @@ struct ctx {
 };
 
 static const char *const top_keys[] = {
-	"version", "id", "title", "summary", "group", "source", "platforms", "start", "facts",
-	"errors", "nodes", NULL,
+    "version",   "id",    "title", "summary", "group", "source",
+    "platforms", "start", "facts", "errors",  "nodes", NULL,
 };
 
 enum nkey {
-	NK_KIND, NK_TITLE, NK_TEXT, NK_SOURCE, NK_WHEN, NK_SKIP, NK_CHOICES, NK_FACT, NK_PROBE,
-	NK_ON, NK_WITH, NK_FIX, NK_THEN, NK_ELSE, NK_DECLINE, NK_NEXT, NK_VERDICT, NK_CAUSE,
-	NK_NEXT_STEPS, NK_ATTACH, NK_FLOW, NK_NODE, NK_RETURN, NK_COUNT
+	NK_KIND,
+	NK_TITLE,
+	NK_TEXT,
+	NK_SOURCE,
+	NK_WHEN,
+	NK_SKIP,
+	NK_CHOICES,
+	NK_FACT,
+	NK_PROBE,
+	NK_ON,
+	NK_WITH,
+	NK_FIX,
+	NK_THEN,
+	NK_ELSE,
+	NK_DECLINE,
+	NK_NEXT,
+	NK_VERDICT,
+	NK_CAUSE,
+	NK_NEXT_STEPS,
+	NK_ATTACH,
+	NK_FLOW,
+	NK_NODE,
+	NK_RETURN,
+	NK_COUNT
 };
 static const char *const node_keys[] = {
-	"kind", "title", "text", "source", "when", "skip", "choices", "fact", "probe", "on",
-	"with", "fix", "then", "else", "decline", "next", "verdict", "cause", "next_steps",
-	"attach", "flow", "node", "return", NULL,
+    "kind",    "title", "text",       "source", "when", "skip", "choices", "fact",
+    "probe",   "on",    "with",       "fix",    "then", "else", "decline", "next",
+    "verdict", "cause", "next_steps", "attach", "flow", "node", "return",  NULL,
 };
 #define B(k) (1u << (k))
 #define NK_COMMON (B(NK_KIND) | B(NK_TITLE) | B(NK_TEXT) | B(NK_SOURCE) | B(NK_WHEN) | B(NK_SKIP))
@@ -71,18 +92,16 @@ struct kind_def {
 	unsigned optional; /* besides NK_COMMON */
 };
 static const struct kind_def kind_defs[] = {
-	{ "ask", NODE_ASK, B(NK_TEXT) | B(NK_CHOICES), B(NK_FACT) },
-	{ "check", NODE_CHECK, B(NK_TEXT) | B(NK_PROBE) | B(NK_ON), B(NK_WITH) },
-	{ "fix", NODE_FIX, B(NK_TEXT) | B(NK_FIX) | B(NK_THEN) | B(NK_ELSE),
-	    B(NK_WITH) | B(NK_DECLINE) },
-	{ "say", NODE_SAY, B(NK_TEXT) | B(NK_NEXT), 0 },
-	{ "end", NODE_END, B(NK_VERDICT) | B(NK_TEXT),
-	    B(NK_CAUSE) | B(NK_NEXT_STEPS) | B(NK_ATTACH) },
-	{ "goto", NODE_GOTO, B(NK_FLOW), B(NK_NODE) | B(NK_RETURN) },
+    {"ask", NODE_ASK, B(NK_TEXT) | B(NK_CHOICES), B(NK_FACT)},
+    {"check", NODE_CHECK, B(NK_TEXT) | B(NK_PROBE) | B(NK_ON), B(NK_WITH)},
+    {"fix", NODE_FIX, B(NK_TEXT) | B(NK_FIX) | B(NK_THEN) | B(NK_ELSE), B(NK_WITH) | B(NK_DECLINE)},
+    {"say", NODE_SAY, B(NK_TEXT) | B(NK_NEXT), 0},
+    {"end", NODE_END, B(NK_VERDICT) | B(NK_TEXT), B(NK_CAUSE) | B(NK_NEXT_STEPS) | B(NK_ATTACH)},
+    {"goto", NODE_GOTO, B(NK_FLOW), B(NK_NODE) | B(NK_RETURN)},
 };
-static const char *const kind_names[] = { "ask", "check", "fix", "say", "end", "goto", NULL };
-static const char *const verdict_names[] = { "solved", "healthy", "cause", "escalate", NULL };
-static const char *const platform_names[] = { "linux", "darwin", "windows", NULL };
+static const char *const kind_names[] = {"ask", "check", "fix", "say", "end", "goto", NULL};
+static const char *const verdict_names[] = {"solved", "healthy", "cause", "escalate", NULL};
+static const char *const platform_names[] = {"linux", "darwin", "windows", NULL};
 
 static void lerr(struct loader *, const struct ynode *, const char *fmt, ...) VT_PRINTF(3, 4);
 
@@ -96,7 +115,7 @@ lerr(struct loader *l, const struct ynode *at, const char *fmt, ...)
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	diag_add(l->diags, DIAG_ERROR, l->name, at != NULL ? at->line : 0, at != NULL ? at->col : 0,
-	    "%s", msg);
+	         "%s", msg);
 	free(msg);
 }
 
@@ -111,7 +130,8 @@ ctx_name(const struct ctx *c)
 	case CTX_CHOICE:
 		return xasprintf(_("choice %zu of node '%s'"), c->index, c->id);
 	case CTX_ALT:
-		return xasprintf(_("alternative %zu of '%s' in node '%s'"), c->index, c->key, c->id);
+		return xasprintf(_("alternative %zu of '%s' in node '%s'"), c->index, c->key,
+		                 c->id);
 	case CTX_ERROR:
 		return xasprintf(_("'errors:' entry %zu"), c->index);
 	case CTX_FACT:
@@ -141,14 +161,14 @@ name_index(const char *s, const char *const *names)
 
 static void
 unknown_key(struct loader *l, const struct ynode *key, const struct ctx *c,
-    const char *const *known)
+            const char *const *known)
 {
 	const char *hint = closest(l, key->str, known);
 	char *where = ctx_name(c);
 
 	if (hint != NULL)
 		lerr(l, key, _("unknown key '%.64s' in %s; did you mean '%s'?"), key->str, where,
-		    hint);
+		     hint);
 	else
 		lerr(l, key, _("unknown key '%.64s' in %s"), key->str, where);
 	free(where);
@@ -205,7 +225,7 @@ valid_fact_name(const char *s)
 
 		for (; *p != '\0' && *p != '.'; p++)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-			    *p == '*' || *p == '-'))
+			      *p == '*' || *p == '-'))
 				return false;
 		if (p == part)
 			return false;
@@ -244,13 +264,13 @@ valid_lang(const char *s)
 	if (s[n] == '\0')
 		return true;
 	return s[n] == '_' && s[n + 1] >= 'A' && s[n + 1] <= 'Z' && s[n + 2] >= 'A' &&
-	    s[n + 2] <= 'Z' && s[n + 3] == '\0';
+	       s[n + 2] <= 'Z' && s[n + 3] == '\0';
 }
 
 static bool
 expect_type(struct loader *l, const struct ynode *v, enum ynode_type type, const char *key)
 {
-	static const char *const names[] = { N_("a string"), N_("a sequence"), N_("a mapping") };
+	static const char *const names[] = {N_("a string"), N_("a sequence"), N_("a mapping")};
 
 	if (ynode_is_null(v))
 		lerr(l, v, _("'%s' is empty"), key);
@@ -272,7 +292,7 @@ get_string(struct loader *l, const struct ynode *v, const char *key)
 
 static void
 get_text(struct loader *l, const struct ynode *v, const char *key, bool required,
-    struct flow_text *out)
+         struct flow_text *out)
 {
 	struct flow_tr *tr = NULL;
 	size_t ntr = 0;
@@ -290,9 +310,10 @@ get_text(struct loader *l, const struct ynode *v, const char *key, bool required
 		return;
 	}
 	if (v->type != YNODE_MAP) {
-		lerr(l, v, _("'%s' must be a text (a string, or a mapping of language codes "
-			     "with 'en'), not a %s"),
-		    key, ynode_type_name(v));
+		lerr(l, v,
+		     _("'%s' must be a text (a string, or a mapping of language codes "
+		       "with 'en'), not a %s"),
+		     key, ynode_type_name(v));
 		return;
 	}
 	tr = arena_alloc(l->arena, (v->n + 1) * sizeof *tr);
@@ -303,12 +324,12 @@ get_text(struct loader *l, const struct ynode *v, const char *key, bool required
 			has_en = true;
 		if (!valid_lang(k->str)) {
 			lerr(l, k, _("'%.64s' is not a language code (like 'en', 'de' or 'zh_CN')"),
-			    k->str);
+			     k->str);
 			continue;
 		}
 		if (t->type != YNODE_SCALAR) {
 			lerr(l, t, _("the '%s' text must be a string, not a %s"), k->str,
-			    ynode_type_name(t));
+			     ynode_type_name(t));
 			continue;
 		}
 		if (ynode_is_null(t) || is_blank(t->str)) {
@@ -326,8 +347,9 @@ get_text(struct loader *l, const struct ynode *v, const char *key, bool required
 	out->tr = tr;
 	out->ntr = ntr;
 	if (!has_en && (required || v->n > 0))
-		lerr(l, v, _("'%s' has no 'en': a translated text must include the English original"),
-		    key);
+		lerr(l, v,
+		     _("'%s' has no 'en': a translated text must include the English original"),
+		     key);
 }
 
 /* A sequence of texts (next_steps, attach). */
@@ -356,7 +378,7 @@ get_guard(struct loader *l, const struct ynode *v, struct flow_guard *out)
 
 	if (v->type != YNODE_MAP) {
 		lerr(l, v, _("'when' must be a mapping of fact: value, not a %s"),
-		    ynode_type_name(v));
+		     ynode_type_name(v));
 		return;
 	}
 	terms = arena_alloc(l->arena, (v->n + 1) * sizeof *terms);
@@ -367,9 +389,10 @@ get_guard(struct loader *l, const struct ynode *v, struct flow_guard *out)
 		bool ok = true;
 
 		if (!valid_guard_fact(k->str)) {
-			lerr(l, k, _("'%.64s' is not a valid fact name: use lower-case words separated "
-				     "by dots, like 'instance.state'"),
-			    k->str);
+			lerr(l, k,
+			     _("'%.64s' is not a valid fact name: use lower-case words separated "
+			       "by dots, like 'instance.state'"),
+			     k->str);
 			continue;
 		}
 		t->fact = k->str;
@@ -383,7 +406,8 @@ get_guard(struct loader *l, const struct ynode *v, struct flow_guard *out)
 				t->negate = true;
 				values[0] = val->str + 1;
 				if (values[0][0] == '\0') {
-					lerr(l, val, _("'!' must be followed by the value it excludes"));
+					lerr(l, val,
+					     _("'!' must be followed by the value it excludes"));
 					ok = false;
 				}
 			}
@@ -394,13 +418,14 @@ get_guard(struct loader *l, const struct ynode *v, struct flow_guard *out)
 
 				if (x->type != YNODE_SCALAR || ynode_is_null(x)) {
 					lerr(l, x, _("a guard value must be a string, not a %s"),
-					    ynode_type_name(x));
+					     ynode_type_name(x));
 					ok = false;
 					continue;
 				}
 				if (x->str[0] == '!') {
-					lerr(l, x, _("'!' is not allowed inside a list of values: a list "
-						     "means 'one of these'"));
+					lerr(l, x,
+					     _("'!' is not allowed inside a list of values: a list "
+					       "means 'one of these'"));
 					ok = false;
 					continue;
 				}
@@ -410,9 +435,10 @@ get_guard(struct loader *l, const struct ynode *v, struct flow_guard *out)
 			lerr(l, val, _("the list of values for '%s' is empty"), k->str);
 			continue;
 		} else {
-			lerr(l, val, _("the value of '%s' in a guard must be a string or a list of "
-				       "strings, not a %s"),
-			    k->str, ynode_type_name(val));
+			lerr(l, val,
+			     _("the value of '%s' in a guard must be a string or a list of "
+			       "strings, not a %s"),
+			     k->str, ynode_type_name(val));
 			continue;
 		}
 		t->values = values;
@@ -427,7 +453,7 @@ get_guard(struct loader *l, const struct ynode *v, struct flow_guard *out)
 					if (val->items[m]->str == t->values[j])
 						at = val->items[m];
 				lerr(l, at, _("'os' is linux, darwin or windows, not '%.64s'"),
-				    t->values[j]);
+				     t->values[j]);
 				ok = false;
 			}
 		}
@@ -440,7 +466,7 @@ get_guard(struct loader *l, const struct ynode *v, struct flow_guard *out)
 
 static void
 get_edge(struct loader *l, const struct ynode *v, const struct ctx *c, const char *key,
-    struct flow_edge *out)
+         struct flow_edge *out)
 {
 	struct flow_alt *alts;
 	size_t nalts = 0;
@@ -460,26 +486,29 @@ get_edge(struct loader *l, const struct ynode *v, const struct ctx *c, const cha
 		return;
 	}
 	if (v->type != YNODE_SEQ) {
-		lerr(l, v, _("'%s' must name a node, or list alternatives with 'when:' and 'next:', "
-			     "not a %s"),
-		    key, ynode_type_name(v));
+		lerr(l, v,
+		     _("'%s' must name a node, or list alternatives with 'when:' and 'next:', "
+		       "not a %s"),
+		     key, ynode_type_name(v));
 		return;
 	}
 	if (v->n == 0) {
-		lerr(l, v, _("'%s' is an empty list: it must name a node or list alternatives"), key);
+		lerr(l, v, _("'%s' is an empty list: it must name a node or list alternatives"),
+		     key);
 		return;
 	}
 	alts = arena_alloc(l->arena, v->n * sizeof *alts);
 	for (size_t i = 0; i < v->n; i++) {
-		static const char *const alt_keys[] = { "when", "next", NULL };
+		static const char *const alt_keys[] = {"when", "next", NULL};
 		const struct ynode *item = v->items[i], *next = NULL, *when = NULL;
-		struct ctx ac = { CTX_ALT, c->id, key, i + 1 };
+		struct ctx ac = {CTX_ALT, c->id, key, i + 1};
 		struct flow_alt *a = &alts[nalts];
 
 		if (item->type != YNODE_MAP) {
-			lerr(l, item, _("an alternative of '%s' must be a mapping with 'when:' and "
-					"'next:', not a %s"),
-			    key, ynode_type_name(item));
+			lerr(l, item,
+			     _("an alternative of '%s' must be a mapping with 'when:' and "
+			       "'next:', not a %s"),
+			     key, ynode_type_name(item));
 			continue;
 		}
 		for (size_t j = 0; j < item->n; j++) {
@@ -503,11 +532,13 @@ get_edge(struct loader *l, const struct ynode *v, const struct ctx *c, const cha
 		a->pos.line = next->line;
 		a->pos.col = next->col;
 		if (when == NULL && i + 1 < v->n)
-			lerr(l, item, _("an alternative without 'when:' must come last: the ones "
-					"after it are never taken"));
+			lerr(l, item,
+			     _("an alternative without 'when:' must come last: the ones "
+			       "after it are never taken"));
 		if (when != NULL && i + 1 == v->n)
-			lerr(l, item, _("the last alternative of an edge must have no 'when:', so "
-					"the walk can always go on"));
+			lerr(l, item,
+			     _("the last alternative of an edge must have no 'when:', so "
+			       "the walk can always go on"));
 		nalts++;
 	}
 	out->alts = alts;
@@ -527,7 +558,7 @@ get_params(struct loader *l, const struct ynode *v, struct flow_params *out)
 
 		if (val->type != YNODE_SCALAR) {
 			lerr(l, val, _("parameter '%.64s' must be a string, not a %s"), k->str,
-			    ynode_type_name(val));
+			     ynode_type_name(val));
 			continue;
 		}
 		if (ynode_is_null(val)) {
@@ -561,7 +592,7 @@ get_verdict(struct loader *l, const struct ynode *v, const char *s)
 static void
 get_choices(struct loader *l, const struct ynode *v, struct flow_node *node)
 {
-	static const char *const choice_keys[] = { "text", "next", "value", "when", NULL };
+	static const char *const choice_keys[] = {"text", "next", "value", "when", NULL};
 	struct flow_choice *ch;
 	const struct ynode **valnodes;
 
@@ -573,18 +604,19 @@ get_choices(struct loader *l, const struct ynode *v, struct flow_node *node)
 	}
 	if (v->n > FLOW_MAX_CHOICES)
 		lerr(l, v, _("node '%s' has %zu choices; at most %d"), node->id, v->n,
-		    FLOW_MAX_CHOICES);
+		     FLOW_MAX_CHOICES);
 	ch = arena_alloc(l->arena, v->n * sizeof *ch);
 	valnodes = xcalloc(v->n, sizeof *valnodes);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *item = v->items[i];
-		struct ctx c = { CTX_CHOICE, node->id, NULL, i + 1 };
+		struct ctx c = {CTX_CHOICE, node->id, NULL, i + 1};
 		struct flow_choice *x = &ch[node->nchoices];
 		bool has_text = false, has_next = false;
 
 		if (item->type != YNODE_MAP) {
-			lerr(l, item, _("a choice must be a mapping with 'text:' and 'next:', not a %s"),
-			    ynode_type_name(item));
+			lerr(l, item,
+			     _("a choice must be a mapping with 'text:' and 'next:', not a %s"),
+			     ynode_type_name(item));
 			continue;
 		}
 		x->pos.line = item->line;
@@ -611,13 +643,15 @@ get_choices(struct loader *l, const struct ynode *v, struct flow_node *node)
 		if (!has_next)
 			missing_key(l, item, &c, "next");
 		if (node->fact != NULL && x->value == NULL)
-			lerr(l, item, _("choice %zu of node '%s' has no 'value:', which 'fact:' needs"),
-			    i + 1, node->id);
+			lerr(l, item,
+			     _("choice %zu of node '%s' has no 'value:', which 'fact:' needs"),
+			     i + 1, node->id);
 		for (size_t j = 0; x->value != NULL && j < node->nchoices; j++)
 			if (str_eq(ch[j].value, x->value)) {
 				lerr(l, valnodes[node->nchoices],
-				    _("two choices of node '%s' have the value '%.64s' (first at %d:%d)"),
-				    node->id, x->value, valnodes[j]->line, valnodes[j]->col);
+				     _("two choices of node '%s' have the value '%.64s' (first at "
+				       "%d:%d)"),
+				     node->id, x->value, valnodes[j]->line, valnodes[j]->col);
 				break;
 			}
 		node->nchoices++;
@@ -630,7 +664,7 @@ static void
 get_outcomes(struct loader *l, const struct ynode *v, struct flow_node *node)
 {
 	struct flow_outcome *on;
-	struct ctx c = { CTX_NODE, node->id, NULL, 0 };
+	struct ctx c = {CTX_NODE, node->id, NULL, 0};
 
 	if (!expect_type(l, v, YNODE_MAP, "on"))
 		return;
@@ -655,7 +689,7 @@ static void
 get_returns(struct loader *l, const struct ynode *v, struct flow_node *node)
 {
 	struct flow_return *r;
-	struct ctx c = { CTX_NODE, node->id, NULL, 0 };
+	struct ctx c = {CTX_NODE, node->id, NULL, 0};
 
 	if (!expect_type(l, v, YNODE_MAP, "return"))
 		return;
@@ -687,7 +721,8 @@ get_kind(struct loader *l, const struct ynode *v)
 	if ((hint = closest(l, s, kind_names)) != NULL)
 		lerr(l, v, _("unknown kind '%.64s'; did you mean '%s'?"), s, hint);
 	else
-		lerr(l, v, _("unknown kind '%.64s': a node is ask, check, fix, say, end or goto"), s);
+		lerr(l, v, _("unknown kind '%.64s': a node is ask, check, fix, say, end or goto"),
+		     s);
 	return NULL;
 }
 
@@ -696,7 +731,7 @@ get_node(struct loader *l, const struct ynode *key, const struct ynode *v, struc
 {
 	const struct kind_def *kd = NULL;
 	const struct ynode *kind = NULL, *at[NK_COUNT];
-	struct ctx c = { CTX_NODE, key->str, NULL, 0 };
+	struct ctx c = {CTX_NODE, key->str, NULL, 0};
 	const char *allowed[NK_COUNT + 1];
 	unsigned seen = 0, ok;
 	size_t nallowed = 0;
@@ -709,12 +744,13 @@ get_node(struct loader *l, const struct ynode *key, const struct ynode *v, struc
 	/* A node whose kind is unknown becomes a silent end, so nothing cascades from it. */
 	node->kind = NODE_END;
 	if (!valid_id(key->str, true))
-		lerr(l, key, _("node id '%.64s' is not valid: use lower-case letters, digits, '_' and "
-			       "'-' (at most 64)"),
-		    key->str);
+		lerr(l, key,
+		     _("node id '%.64s' is not valid: use lower-case letters, digits, '_' and "
+		       "'-' (at most 64)"),
+		     key->str);
 	if (v->type != YNODE_MAP) {
 		lerr(l, v, _("node '%s' must be a mapping with 'kind:', not a %s"), node->id,
-		    ynode_type_name(v));
+		     ynode_type_name(v));
 		return;
 	}
 	if ((kind = ynode_get(v, "kind")) != NULL && (kd = get_kind(l, kind)) != NULL)
@@ -735,11 +771,14 @@ get_node(struct loader *l, const struct ynode *key, const struct ynode *v, struc
 			continue;
 		}
 		if (!(ok & B(nk))) {
-			/* "an 'ask' node", "a 'say' node": two messages, so each translates whole. */
+			/* "an 'ask' node", "a 'say' node": two messages, so each translates whole.
+			 */
 			if (kd->name[0] == 'a' || kd->name[0] == 'e')
-				lerr(l, k, _("key '%s' is not used by an '%s' node"), k->str, kd->name);
+				lerr(l, k, _("key '%s' is not used by an '%s' node"), k->str,
+				     kd->name);
 			else
-				lerr(l, k, _("key '%s' is not used by a '%s' node"), k->str, kd->name);
+				lerr(l, k, _("key '%s' is not used by a '%s' node"), k->str,
+				     kd->name);
 			continue;
 		}
 		seen |= B(nk);
@@ -752,7 +791,7 @@ get_node(struct loader *l, const struct ynode *key, const struct ynode *v, struc
 			break;
 		case NK_TEXT:
 			get_text(l, val, "text", kd == NULL || (kd->required & B(NK_TEXT)),
-			    &node->text);
+			         &node->text);
 			break;
 		case NK_SOURCE:
 			node->source = get_string(l, val, "source");
@@ -767,9 +806,10 @@ get_node(struct loader *l, const struct ynode *key, const struct ynode *v, struc
 			break; /* after fact:, which its values depend on */
 		case NK_FACT:
 			if ((s = get_string(l, val, "fact")) != NULL && !valid_fact_name(s))
-				lerr(l, val, _("'%.64s' is not a valid fact name: use lower-case words "
-					       "separated by dots, like 'instance.state'"),
-				    s);
+				lerr(l, val,
+				     _("'%.64s' is not a valid fact name: use lower-case words "
+				       "separated by dots, like 'instance.state'"),
+				     s);
 			else
 				node->fact = s;
 			break;
@@ -812,9 +852,10 @@ get_node(struct loader *l, const struct ynode *key, const struct ynode *v, struc
 			break;
 		case NK_FLOW:
 			if ((s = get_string(l, val, "flow")) != NULL && !valid_id(s, false))
-				lerr(l, val, _("flow id '%.64s' is not valid: use lower-case letters, "
-					       "digits and '-' (at most 64)"),
-				    s);
+				lerr(l, val,
+				     _("flow id '%.64s' is not valid: use lower-case letters, "
+				       "digits and '-' (at most 64)"),
+				     s);
 			node->goto_flow = s;
 			node->goto_pos.line = val->line;
 			node->goto_pos.col = val->col;
@@ -833,29 +874,32 @@ get_node(struct loader *l, const struct ynode *key, const struct ynode *v, struc
 		get_choices(l, at[NK_CHOICES], node);
 	if (!(seen & B(NK_KIND)))
 		lerr(l, key, _("node '%s' has no 'kind:' (ask, check, fix, say, end or goto)"),
-		    node->id);
+		     node->id);
 	if (kd == NULL)
 		return;
 	for (int i = 0; i < NK_COUNT; i++)
 		if (!((kd->required & B(i)) && !(seen & B(i))))
 			continue;
 		else if (kd->name[0] == 'a' || kd->name[0] == 'e')
-			lerr(l, key, _("node '%s' has no '%s:', which an '%s' node needs"), node->id,
-			    node_keys[i], kd->name);
+			lerr(l, key, _("node '%s' has no '%s:', which an '%s' node needs"),
+			     node->id, node_keys[i], kd->name);
 		else
 			lerr(l, key, _("node '%s' has no '%s:', which a '%s' node needs"), node->id,
-			    node_keys[i], kd->name);
+			     node_keys[i], kd->name);
 	if ((seen & B(NK_WHEN)) && !(seen & B(NK_SKIP)) && kd->kind != NODE_SAY)
-		lerr(l, at[NK_WHEN], _("node '%s' has 'when:' but no 'skip:' (where to go when the "
-				       "guard does not hold)"),
-		    node->id);
+		lerr(l, at[NK_WHEN],
+		     _("node '%s' has 'when:' but no 'skip:' (where to go when the "
+		       "guard does not hold)"),
+		     node->id);
 	if (kd->kind == NODE_END && node->verdict == VERDICT_ESCALATE && node->nattach == 0)
-		lerr(l, at[NK_VERDICT], _("an 'escalate' end needs a non-empty 'attach:' (what to "
-					  "attach when asking for help)"));
+		lerr(l, at[NK_VERDICT],
+		     _("an 'escalate' end needs a non-empty 'attach:' (what to "
+		       "attach when asking for help)"));
 	if (kd->kind == NODE_GOTO && node->goto_node != NULL && !valid_id(node->goto_node, true))
-		lerr(l, at[NK_NODE], _("node id '%.64s' is not valid: use lower-case letters, digits, "
-				       "'_' and '-' (at most 64)"),
-		    node->goto_node);
+		lerr(l, at[NK_NODE],
+		     _("node id '%.64s' is not valid: use lower-case letters, digits, "
+		       "'_' and '-' (at most 64)"),
+		     node->goto_node);
 }
 
 static void
@@ -872,12 +916,14 @@ get_nodes(struct loader *l, const struct ynode *v)
 	}
 	if (v->n > FLOW_MAX_NODES)
 		lerr(l, v, _("too many nodes (%zu; a flow may have at most %d)"), v->n,
-		    FLOW_MAX_NODES);
+		     FLOW_MAX_NODES);
 	nodes = arena_alloc(l->arena, v->n * sizeof *nodes);
 	for (size_t i = 0; i < v->n; i++) {
 		get_node(l, v->pairs[i].key, v->pairs[i].value, &nodes[i]);
-		if (nodes[i].source == NULL)
+		if (nodes[i].source == NULL) {
 			nodes[i].source = f->source;
+			nodes[i].source_inherited = true;
+		}
 	}
 	f->nodes = nodes;
 	f->nnodes = v->n;
@@ -886,7 +932,7 @@ get_nodes(struct loader *l, const struct ynode *v)
 static void
 get_facts(struct loader *l, const struct ynode *v)
 {
-	static const char *const decl_keys[] = { "text", "default", NULL };
+	static const char *const decl_keys[] = {"text", "default", NULL};
 	struct flow_fact_decl *facts;
 	struct flow *f = l->flow;
 
@@ -896,12 +942,13 @@ get_facts(struct loader *l, const struct ynode *v)
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *k = v->pairs[i].key, *val = v->pairs[i].value;
 		struct flow_fact_decl *d = &facts[f->nfacts];
-		struct ctx c = { CTX_FACT, k->str, NULL, 0 };
+		struct ctx c = {CTX_FACT, k->str, NULL, 0};
 
 		if (!valid_fact_name(k->str)) {
-			lerr(l, k, _("'%.64s' is not a valid fact name: use lower-case words separated "
-				     "by dots, like 'instance.state'"),
-			    k->str);
+			lerr(l, k,
+			     _("'%.64s' is not a valid fact name: use lower-case words separated "
+			       "by dots, like 'instance.state'"),
+			     k->str);
 			continue;
 		}
 		d->name = k->str;
@@ -912,15 +959,17 @@ get_facts(struct loader *l, const struct ynode *v)
 			const struct ynode *t = NULL;
 
 			for (size_t j = 0; j < val->n; j++) {
-				const struct ynode *dk = val->pairs[j].key, *dv = val->pairs[j].value;
+				const struct ynode *dk = val->pairs[j].key,
+				                   *dv = val->pairs[j].value;
 
 				if (strcmp(dk->str, "text") == 0) {
 					t = dv;
 					get_text(l, dv, "text", true, &d->text);
 				} else if (strcmp(dk->str, "default") == 0) {
 					if (dv->type != YNODE_SCALAR)
-						lerr(l, dv, _("'default' must be a string, not a %s"),
-						    ynode_type_name(dv));
+						lerr(l, dv,
+						     _("'default' must be a string, not a %s"),
+						     ynode_type_name(dv));
 					else
 						d->def = dv->str;
 				} else
@@ -960,7 +1009,7 @@ folded_chars(const char *s)
 static void
 get_errors(struct loader *l, const struct ynode *v)
 {
-	static const char *const error_keys[] = { "match", "node", NULL };
+	static const char *const error_keys[] = {"match", "node", NULL};
 	struct flow_error *errs;
 	struct flow *f = l->flow;
 
@@ -969,13 +1018,14 @@ get_errors(struct loader *l, const struct ynode *v)
 	errs = arena_alloc(l->arena, (v->n + 1) * sizeof *errs);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *item = v->items[i], *match = NULL, *node = NULL;
-		struct ctx c = { CTX_ERROR, NULL, NULL, i + 1 };
+		struct ctx c = {CTX_ERROR, NULL, NULL, i + 1};
 		struct flow_error *e = &errs[f->nerrors];
 
 		if (item->type != YNODE_MAP) {
-			lerr(l, item, _("an 'errors:' entry must be a mapping with 'match:' and "
-					"'node:', not a %s"),
-			    ynode_type_name(item));
+			lerr(l, item,
+			     _("an 'errors:' entry must be a mapping with 'match:' and "
+			       "'node:', not a %s"),
+			     ynode_type_name(item));
 			continue;
 		}
 		for (size_t j = 0; j < item->n; j++) {
@@ -998,8 +1048,9 @@ get_errors(struct loader *l, const struct ynode *v)
 		    (e->node = get_string(l, node, "node")) == NULL)
 			continue;
 		if (folded_chars(e->match) < FLOW_MIN_MATCH) {
-			lerr(l, match, _("error match '%.64s' is too short: use at least %d characters"),
-			    e->match, FLOW_MIN_MATCH);
+			lerr(l, match,
+			     _("error match '%.64s' is too short: use at least %d characters"),
+			     e->match, FLOW_MIN_MATCH);
 			continue;
 		}
 		e->pos.line = node->line;
@@ -1035,10 +1086,12 @@ get_platforms(struct loader *l, const struct ynode *v)
 			else
 				hint = closest(l, s, platform_names);
 			if (hint != NULL)
-				lerr(l, x, _("unknown platform '%.64s'; did you mean '%s'?"), s, hint);
+				lerr(l, x, _("unknown platform '%.64s'; did you mean '%s'?"), s,
+				     hint);
 			else
-				lerr(l, x, _("unknown platform '%.64s': use linux, darwin or windows"),
-				    s);
+				lerr(l, x,
+				     _("unknown platform '%.64s': use linux, darwin or windows"),
+				     s);
 			continue;
 		}
 		for (size_t j = 0; j < f->nplatforms; j++)
@@ -1057,7 +1110,7 @@ get_flow(struct loader *l, const struct ynode *root)
 {
 	struct flow *f = l->flow;
 	const struct ynode *nodes = NULL;
-	struct ctx c = { CTX_FLOW, NULL, NULL, 0 };
+	struct ctx c = {CTX_FLOW, NULL, NULL, 0};
 	bool has_title = false;
 	const char *s;
 
@@ -1067,15 +1120,17 @@ get_flow(struct loader *l, const struct ynode *root)
 		switch (name_index(k->str, top_keys)) {
 		case 0: /* version */
 			if (v->type != YNODE_SCALAR || !v->plain || strcmp(v->str, "1") != 0)
-				lerr(l, v, _("unsupported 'version': this vmtriage reads version 1"));
+				lerr(l, v,
+				     _("unsupported 'version': this vmtriage reads version 1"));
 			break;
 		case 1: /* id */
 			if ((s = get_string(l, v, "id")) == NULL)
 				break;
 			if (!valid_id(s, false))
-				lerr(l, v, _("flow id '%.64s' is not valid: use lower-case letters, "
-					     "digits and '-' (at most 64)"),
-				    s);
+				lerr(l, v,
+				     _("flow id '%.64s' is not valid: use lower-case letters, "
+				       "digits and '-' (at most 64)"),
+				     s);
 			else
 				f->id = s;
 			break;
@@ -1090,9 +1145,10 @@ get_flow(struct loader *l, const struct ynode *root)
 			if ((s = get_string(l, v, "group")) == NULL)
 				break;
 			if (!valid_id(s, false))
-				lerr(l, v, _("group '%.64s' is not valid: use lower-case letters, digits "
-					     "and '-' (at most 64)"),
-				    s);
+				lerr(l, v,
+				     _("group '%.64s' is not valid: use lower-case letters, digits "
+				       "and '-' (at most 64)"),
+				     s);
 			else
 				f->group = s;
 			break;
@@ -1151,9 +1207,10 @@ flow_load_mem(const char *name, const char *buf, size_t len, struct diags *diags
 	if ((root = ydoc_parse(arena, name, buf, len, diags)) == NULL)
 		goto fail;
 	if (root->type != YNODE_MAP) {
-		lerr(&l, root, _("the top level of a flow must be a mapping (id, title, start, "
-				 "nodes...), not a %s"),
-		    ynode_type_name(root));
+		lerr(&l, root,
+		     _("the top level of a flow must be a mapping (id, title, start, "
+		       "nodes...), not a %s"),
+		     ynode_type_name(root));
 		goto fail;
 	}
 	l.flow = arena_alloc(arena, sizeof *l.flow);
@@ -1186,13 +1243,13 @@ flow_load_file(const char *path, struct diags *diags)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		diag_add(diags, DIAG_ERROR, path, 0, 0,
-		    _("not a regular file: a flow is a .yaml file"));
+		         _("not a regular file: a flow is a .yaml file"));
 		goto out;
 	}
 	if (st.st_size > FLOW_MAX_FILE_BYTES) {
 		diag_add(diags, DIAG_ERROR, path, 1, 1,
-		    _("file is too big (%ju bytes; a flow may have at most %d)"),
-		    (uintmax_t)st.st_size, FLOW_MAX_FILE_BYTES);
+		         _("file is too big (%ju bytes; a flow may have at most %d)"),
+		         (uintmax_t)st.st_size, FLOW_MAX_FILE_BYTES);
 		goto out;
 	}
 	/* One byte more than the limit: a file that grew since fstat is still caught. */
@@ -1212,7 +1269,7 @@ flow_load_file(const char *path, struct diags *diags)
 			continue;
 		if (r == -1) {
 			diag_add(diags, DIAG_ERROR, path, 0, 0, _("cannot read: %s"),
-			    strerror(errno));
+			         strerror(errno));
 			goto out;
 		}
 		if (r == 0)

@@ -15,6 +15,7 @@
 #include "flow/diag.h"
 
 struct arena;
+struct strlist;
 
 /* A position in a flow file; line and col start at 1. */
 struct flow_pos {
@@ -61,8 +62,8 @@ struct flow_guard {
  */
 struct flow_alt {
 	struct flow_guard when;
-	const char *target;        /* node id in the same flow */
-	struct flow_pos pos;       /* of the target scalar */
+	const char *target;           /* node id in the same flow */
+	struct flow_pos pos;          /* of the target scalar */
 	const struct flow_node *node; /* resolved by the validator */
 };
 struct flow_edge {
@@ -101,7 +102,7 @@ enum flow_verdict {
 
 struct flow_choice {
 	struct flow_text text;
-	const char *value; /* the fact value this choice stands for; may be NULL */
+	const char *value;      /* the fact value this choice stands for; may be NULL */
 	struct flow_guard when; /* the choice is shown only when it holds */
 	struct flow_edge next;
 	struct flow_pos pos;
@@ -124,23 +125,24 @@ struct flow_return {
 struct flow_node {
 	const char *id;
 	enum flow_node_kind kind;
-	struct flow_pos pos;        /* of the node's key */
-	const struct flow *flow;    /* the flow it belongs to */
+	struct flow_pos pos;     /* of the node's key */
+	const struct flow *flow; /* the flow it belongs to */
 
-	struct flow_text title;     /* short label (breadcrumbs); optional */
-	struct flow_text text;      /* what the user reads */
-	const char *source;         /* "FILE#section"; inherits the flow's when absent */
-	struct flow_guard when;     /* node runs only when it holds... */
-	struct flow_edge skip;      /* ...otherwise the walk follows skip */
+	struct flow_text title; /* short label (breadcrumbs); optional */
+	struct flow_text text;  /* what the user reads */
+	const char *source;     /* "FILE#section"; inherits the flow's when absent */
+	bool source_inherited;  /* the node has no source: of its own */
+	struct flow_guard when; /* node runs only when it holds... */
+	struct flow_edge skip;  /* ...otherwise the walk follows skip */
 
 	/* ask */
-	const char *fact;           /* fact this question answers (optional) */
+	const char *fact; /* fact this question answers (optional) */
 	const struct flow_choice *choices;
 	size_t nchoices;
 
 	/* check and fix */
-	const char *probe;          /* check: probe name */
-	const char *fix;            /* fix: fix name */
+	const char *probe; /* check: probe name */
+	const char *fix;   /* fix: fix name */
 	struct flow_params with;
 	const struct flow_outcome *on; /* check */
 	size_t non;
@@ -155,7 +157,7 @@ struct flow_node {
 
 	/* end */
 	enum flow_verdict verdict;
-	struct flow_text cause;     /* one line naming the cause (optional) */
+	struct flow_text cause;        /* one line naming the cause (optional) */
 	const struct flow_text *steps; /* "next_steps": what to do now */
 	size_t nsteps;
 	const struct flow_text *attach; /* what to attach when asking for help */
@@ -163,7 +165,7 @@ struct flow_node {
 
 	/* goto */
 	const char *goto_flow;
-	const char *goto_node;      /* optional entry node; default the flow's start */
+	const char *goto_node; /* optional entry node; default the flow's start */
 	struct flow_pos goto_pos;
 	const struct flow_return *returns;
 	size_t nreturns;
@@ -186,11 +188,11 @@ struct flow_fact_decl {
 
 struct flow {
 	struct arena *arena;
-	const char *path;        /* as given to the loader */
+	const char *path; /* as given to the loader */
 	const char *id;
 	struct flow_text title;
 	struct flow_text summary;
-	const char *group;       /* "launch", "networking", "migration", ...; "other" when absent */
+	const char *group; /* "launch", "networking", "migration", ...; "other" when absent */
 	const char *source;
 	const char *const *platforms; /* linux, darwin, windows; none = all */
 	size_t nplatforms;
@@ -269,6 +271,20 @@ struct flow_why_hit {
 	const struct flow_error *error;
 	const struct flow_node *node;
 };
-size_t catalog_why(const struct catalog *, const char *message, struct flow_why_hit *hits, size_t max);
+size_t catalog_why(const struct catalog *, const char *message, struct flow_why_hit *hits,
+                   size_t max);
+
+/*
+ * Checking source: citations against the documents in a directory (see
+ * flow-sources.c). The documents are read once and kept in docs.
+ */
+struct flow_source_docs;
+struct flow_source_docs *flow_source_docs_new(const char *dir);
+void flow_source_docs_free(struct flow_source_docs *);
+/* Adds an error for the flow or a node that cites nothing, or cites what is not there. */
+size_t flow_check_sources(const struct flow *, struct flow_source_docs *, struct diags *);
+/* The names of a document's sections (both slugs of each heading, or its lines). */
+void flow_source_sections(const char *text, size_t len, struct strlist *out);
+bool flow_source_names_section(const struct strlist *sections, const char *anchor);
 
 #endif

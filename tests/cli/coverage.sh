@@ -40,7 +40,8 @@ sections() {
 	function flush() {
 		if (n > 0) own[n] = body ? "own" : "empty"
 	}
-	/^```/ { fence = !fence; if (n > 0) body = 1; next }
+	# A code block opens and closes with ``` after any indent; ```{note}...``` on one line is neither.
+	/^ *```/ && !/^ *```.*```$/ { fence = !fence; if (n > 0) body = 1; next }
 	{
 		line = $0; sub(/[ \t]+$/, "", line)
 		level = 0
