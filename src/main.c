@@ -27,6 +27,8 @@ static const struct {
 	{ "graph", cli_graph },
 	{ "collect", cli_collect },
 	{ "undo", fix_undo_main },
+	/* For translators and the build: the flows' texts as a PO template. */
+	{ "pot", cli_pot },
 	/* Not for people: the privileged half of a file edit, run under sudo. */
 	{ "apply-edit", fix_apply_edit_main },
 };

@@ -1193,6 +1193,57 @@ get_flow(struct loader *l, const struct ynode *root)
 		f->group = "other";
 }
 
+/* t's context: "FLOW:WHERE:FIELD", or "FLOW:FIELD" for the flow's own texts. */
+static void
+set_ctx(struct arena *a, const struct flow_text *t, const char *flow, const char *where,
+        const char *field)
+{
+	char *s;
+
+	if (t->en == NULL)
+		return;
+	s = where != NULL ? xasprintf("%s:%s:%s", flow, where, field) : xasprintf("%s:%s", flow, field);
+	((struct flow_text *)t)->ctx = arena_strdup(a, s);
+	free(s);
+}
+
+/* Names every text of the flow for the message catalogue (see flow_text.ctx). */
+static void
+set_contexts(struct arena *a, struct flow *f)
+{
+	const char *id = f->id;
+	char field[96];
+
+	set_ctx(a, &f->title, id, NULL, "title");
+	set_ctx(a, &f->summary, id, NULL, "summary");
+	for (size_t i = 0; i < f->nfacts; i++)
+		set_ctx(a, &f->facts[i].text, id, "fact", f->facts[i].name);
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const struct flow_node *n = &f->nodes[i];
+
+		set_ctx(a, &n->title, id, n->id, "title");
+		set_ctx(a, &n->text, id, n->id, "text");
+		set_ctx(a, &n->cause, id, n->id, "cause");
+		for (size_t j = 0; j < n->nchoices; j++) {
+			const struct flow_choice *c = &n->choices[j];
+
+			if (c->value != NULL)
+				snprintf(field, sizeof field, "choice.%.80s", c->value);
+			else
+				snprintf(field, sizeof field, "choice.%zu", j + 1);
+			set_ctx(a, &c->text, id, n->id, field);
+		}
+		for (size_t j = 0; j < n->nsteps; j++) {
+			snprintf(field, sizeof field, "next_steps.%zu", j + 1);
+			set_ctx(a, &n->steps[j], id, n->id, field);
+		}
+		for (size_t j = 0; j < n->nattach; j++) {
+			snprintf(field, sizeof field, "attach.%zu", j + 1);
+			set_ctx(a, &n->attach[j], id, n->id, field);
+		}
+	}
+}
+
 struct flow *
 flow_load_mem(const char *name, const char *buf, size_t len, struct diags *diags)
 {
@@ -1217,6 +1268,8 @@ flow_load_mem(const char *name, const char *buf, size_t len, struct diags *diags
 	l.flow->arena = arena;
 	l.flow->path = arena_strdup(arena, name);
 	get_flow(&l, root);
+	if (l.flow->id != NULL)
+		set_contexts(arena, l.flow);
 	return l.flow;
 fail:
 	arena_free(arena);
@@ -1364,5 +1417,29 @@ flow_text_get(const struct flow_text *t, const char *lang)
 	for (size_t i = 0; i < t->ntr; i++)
 		if (strlen(t->tr[i].lang) == base && strncmp(t->tr[i].lang, lang, base) == 0)
 			return t->tr[i].text;
-	return _(t->en);
+	return flow_text_catalog(t);
+}
+
+/*
+ * The catalogue's translation of t in its context (msgctxt "FLOW:NODE:FIELD",
+ * as po/flows.pot gives it), else of its English alone, else the English.
+ * The catalogue answers in the language gettext was told (LANGUAGE, --lang).
+ */
+const char *
+flow_text_catalog(const struct flow_text *t)
+{
+#ifdef ENABLE_NLS
+	if (t->ctx != NULL) {
+		char *key = xasprintf("%s\004%s", t->ctx, t->en);
+		const char *tr = dgettext(PACKAGE, key);
+		bool found = tr != key;
+
+		free(key);
+		if (found)
+			return tr;
+	}
+	return dgettext(PACKAGE, t->en);
+#else
+	return t->en;
+#endif
 }

@@ -37,6 +37,12 @@ struct flow_text {
 	const struct flow_tr *tr;
 	size_t ntr;
 	struct flow_pos pos;
+	/*
+	 * Its context in the message catalogue: flow, node and field, so equal
+	 * English in two places can be translated apart ("launch-start:hash:text",
+	 * "launch-start:hash:choice.yes", "launch-start:title", "launch-start:fact:instance").
+	 */
+	const char *ctx;
 };
 
 /*
@@ -229,6 +235,8 @@ const char *flow_node_kind_name(enum flow_node_kind);
 const char *flow_verdict_name(enum flow_verdict);
 /* Text in the given language ("zh_CN", "de"), falling back to English. */
 const char *flow_text_get(const struct flow_text *, const char *lang);
+/* The message catalogue's translation of a text, by its context; the English when none. */
+const char *flow_text_catalog(const struct flow_text *);
 
 /*
  * The catalogue: every flow a run can see, loaded from the search path, so

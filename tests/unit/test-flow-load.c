@@ -223,7 +223,7 @@ test_text_get(void **state)
 	struct diags d = DIAGS_INIT;
 	struct flow *f = load_yaml(good_flow, &d);
 	const struct flow_text *t = &f->summary;
-	struct flow_text none = { NULL, NULL, 0, { 0, 0 } };
+	struct flow_text none = { NULL, NULL, 0, { 0, 0 }, NULL };
 
 	assert_string_equal(flow_text_get(t, "de"), "Die üblichen Ursachen");
 	assert_string_equal(flow_text_get(t, "de_AT"), "Die üblichen Ursachen");
@@ -234,6 +234,38 @@ test_text_get(void **state)
 	assert_null(flow_text_get(&none, "de"));
 	flow_free(f);
 	diags_free(&d);
+}
+
+/*
+ * Every text is named for the message catalogue by flow, node and field
+ * (po/flows.pot's msgctxt), so equal English in two places can be
+ * translated apart; a text that is absent has no name.
+ */
+static void
+test_text_contexts(void **state)
+{
+	struct flow *f = load_yaml_ok(good_flow);
+	const struct flow_node *n;
+
+	(void)state;
+	assert_string_equal(f->title.ctx, "vm-wont-start:title");
+	assert_string_equal(f->summary.ctx, "vm-wont-start:summary");
+	assert_string_equal(f->facts[0].text.ctx, "vm-wont-start:fact:vm.name");
+	n = flow_node_find(f, "ask-os");
+	assert_string_equal(n->text.ctx, "vm-wont-start:ask-os:text");
+	assert_null(n->title.ctx);
+	assert_null(n->cause.ctx);
+	assert_string_equal(n->choices[0].text.ctx, "vm-wont-start:ask-os:choice.linux");
+	n = flow_node_find(f, "say-mac");
+	assert_string_equal(n->title.ctx, "vm-wont-start:say-mac:title");
+	n = flow_node_find(f, "done-cause");
+	assert_string_equal(n->cause.ctx, "vm-wont-start:done-cause:cause");
+	assert_string_equal(n->steps[1].ctx, "vm-wont-start:done-cause:next_steps.2");
+	n = flow_node_find(f, "done-esc");
+	assert_string_equal(n->attach[0].ctx, "vm-wont-start:done-esc:attach.1");
+	/* No catalogue knows these texts: the English comes back. */
+	assert_string_equal(flow_text_catalog(&n->attach[0]), n->attach[0].en);
+	flow_free(f);
 }
 
 static void
@@ -1181,6 +1213,7 @@ main(void)
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_text_contexts),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_load_special_files),
 		cmocka_unit_test(test_load_big_file),
