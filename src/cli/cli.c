@@ -66,6 +66,43 @@ cli_usage(FILE *fp)
 	      fp);
 }
 
+void
+cli_set_lang(const char *lang)
+{
+	static char buf[32];
+
+	snprintf(buf, sizeof buf, "%s", lang);
+	cli_global.lang = buf;
+	setenv("LANGUAGE", buf, 1);
+#ifdef ENABLE_NLS
+	/* gettext keeps what it found; a new textdomain call makes it look again. */
+	textdomain(PACKAGE);
+#endif
+}
+
+const char *
+cli_next_lang(void)
+{
+	static const struct {
+		const char *code, *name;
+	} langs[] = {{"en", "English"}, {"zh_CN", "中文"}, {"es", "Español"}, {"de", "Deutsch"}};
+	const char *cur = cli_lang();
+	size_t i, next = 1;
+
+	for (i = 0; i < nitems(langs); i++) {
+		size_t n = strlen(langs[i].code);
+
+		/* zh_CN, de_DE, es_MX...: the language part decides. */
+		if (strncmp(cur, langs[i].code, n) == 0 ||
+		    (strlen(cur) >= 2 && strncmp(cur, langs[i].code, 2) == 0)) {
+			next = (i + 1) % nitems(langs);
+			break;
+		}
+	}
+	cli_set_lang(langs[next].code);
+	return langs[next].name;
+}
+
 const char *
 cli_lang(void)
 {

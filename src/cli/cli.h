@@ -28,6 +28,14 @@ struct cli_global {
 	struct host *host;    /* the snapshot's host, once loaded */
 };
 extern struct cli_global cli_global;
+/*
+ * Switches messages and flow texts to the next language vmtriage speaks
+ * (English, zh_CN, es, de, then English again), as --lang would have.
+ * Returns the language's own name ("Deutsch"), for the user.
+ */
+const char *cli_next_lang(void);
+/* Switches to lang (a code such as de or zh_CN) from here on. */
+void cli_set_lang(const char *lang);
 
 /* True when this binary is the one in the build tree (not installed): it then
  * uses the source tree's flows and the build tree's message catalogues. */

@@ -59,6 +59,8 @@ enum ui_key_group {
 	    'p') \
 	X(HELP, UI_KG_SCREEN, N_("help"), N_("Show or hide this help"), '?') \
 	X(REDRAW, UI_KG_SCREEN, N_("redraw"), N_("Redraw the screen"), UI_CTRL('l')) \
+	X(LANGUAGE, UI_KG_SCREEN, N_("language"), \
+	    N_("Next language (English, 中文, Español, Deutsch); stay on this step"), 'l') \
 	X(QUIT, UI_KG_SCREEN, N_("quit"), N_("Close a pane, else quit; y confirms when asked"), \
 	    'q') \
 	X(YES, UI_KG_SCREEN, N_("yes"), NULL, 'y')

@@ -522,6 +522,13 @@ handle_key(struct ui *ui, int key)
 		ui->help_scroll = 0;
 		return;
 	}
+	if (act == UI_ACT_LANGUAGE) {
+		/* Every screen is drawn from the flow and the catalogue each frame: the place stays. */
+		const char *name = cli_next_lang();
+
+		ui_set_message(ui, UI_DIM, _("Language: %s"), name);
+		return;
+	}
 	if (ui->evidence) {
 		ui_evidence_key(ui, key, act);
 		return;

@@ -35,10 +35,10 @@ wait_for "虚拟机使用哪种磁盘总线" >/dev/null
 keys 1
 expect_screen zh-verdict-cause "客户机缺少 virtio 驱动"
 keys ?
-expect_screen zh-help "在输入框中"
+expect_screen zh-help "重新绘制屏幕"
 check "help: every line fits, no character cut" fits 80
 keys Escape
-wait_gone "在输入框中" >/dev/null
+wait_gone "重新绘制屏幕" >/dev/null
 keys q
 check "q quits" wait_exit
 
