@@ -18,19 +18,19 @@ static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } commands[] = {
-	{ "list", cli_list },
-	{ "check", cli_check },
-	{ "run", cli_run },
-	{ "why", cli_why },
-	{ "probe", cli_probe },
-	{ "fix", cli_fix },
-	{ "graph", cli_graph },
-	{ "collect", cli_collect },
-	{ "undo", fix_undo_main },
-	/* For translators and the build: the flows' texts as a PO template. */
-	{ "pot", cli_pot },
-	/* Not for people: the privileged half of a file edit, run under sudo. */
-	{ "apply-edit", fix_apply_edit_main },
+    {"list", cli_list},
+    {"check", cli_check},
+    {"run", cli_run},
+    {"why", cli_why},
+    {"probe", cli_probe},
+    {"fix", cli_fix},
+    {"graph", cli_graph},
+    {"collect", cli_collect},
+    {"undo", fix_undo_main},
+    /* For translators and the build: the flows' texts as a PO template. */
+    {"pot", cli_pot},
+    /* Not for people: the privileged half of a file edit, run under sudo. */
+    {"apply-edit", fix_apply_edit_main},
 };
 
 /*
@@ -63,7 +63,8 @@ take_global_options(int argc, char **argv, const char **missing)
 				}
 				*opts[o].value = argv[++i];
 				taken = true;
-			} else if (strncmp(argv[i], opts[o].name, len) == 0 && argv[i][len] == '=') {
+			} else if (strncmp(argv[i], opts[o].name, len) == 0 &&
+			           argv[i][len] == '=') {
 				*opts[o].value = argv[i] + len + 1;
 				taken = true;
 			}
@@ -75,13 +76,46 @@ take_global_options(int argc, char **argv, const char **missing)
 	return out;
 }
 
+/*
+ * The locale from the environment, such that messages follow the language it
+ * names even where that locale is not installed (a fresh Debian has only C
+ * and C.UTF-8): gettext then still reads LANGUAGE, which it ignores in the
+ * plain C locale. So a missing de_DE.UTF-8 becomes C.UTF-8 with LANGUAGE=de_DE.
+ */
+static void
+set_locale(void)
+{
+	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	const char *want = NULL, *got, *language = getenv("LANGUAGE");
+	char buf[64];
+
+	for (size_t i = 0; i < nitems(vars) && want == NULL; i++)
+		if (getenv(vars[i]) != NULL && getenv(vars[i])[0] != '\0')
+			want = getenv(vars[i]);
+	if (setlocale(LC_ALL, "") != NULL) {
+		got = setlocale(LC_MESSAGES, NULL);
+		/* The C locale ignores LANGUAGE: with one set, take C.UTF-8 instead. */
+		if (got != NULL && (strcmp(got, "C") == 0 || strcmp(got, "POSIX") == 0) &&
+		    language != NULL && language[0] != '\0')
+			setlocale(LC_ALL, "C.UTF-8");
+		return;
+	}
+	setlocale(LC_ALL, "C.UTF-8");
+	if ((language == NULL || language[0] == '\0') && want != NULL) {
+		snprintf(buf, sizeof buf, "%s", want);
+		buf[strcspn(buf, ".@")] = '\0';
+		if (buf[0] != '\0' && strcmp(buf, "C") != 0 && strcmp(buf, "POSIX") != 0)
+			setenv("LANGUAGE", buf, 1);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *missing = NULL;
 	int i, rc;
 
-	setlocale(LC_ALL, "");
+	set_locale();
 #ifdef ENABLE_NLS
 	bindtextdomain(PACKAGE, cli_running_from_build_tree() ? BUILDDIR "/locale" : LOCALEDIR);
 	bind_textdomain_codeset(PACKAGE, "UTF-8");
@@ -90,10 +124,17 @@ main(int argc, char **argv)
 
 	if ((argc = take_global_options(argc, argv, &missing)) < 0) {
 		if (strcmp(missing, "--lang") == 0)
-			fprintf(stderr, _("vmtriage: --lang needs a language, such as zh_CN or de\n"));
+			fprintf(stderr,
+			        _("vmtriage: --lang needs a language, such as zh_CN or de\n"));
 		else
 			fprintf(stderr, _("vmtriage: %s needs a value\n"), missing);
 		return EXIT_USAGE;
+	}
+	if (cli_global.lang != NULL) {
+		cli_set_lang(cli_global.lang);
+		/* --lang under LANG=C: the C locale would ignore the language. */
+		if (strcmp(setlocale(LC_MESSAGES, NULL), "C") == 0)
+			setlocale(LC_ALL, "C.UTF-8");
 	}
 	/* Options before the subcommand: --help, --version. */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -109,8 +150,6 @@ main(int argc, char **argv)
 		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (cli_global.lang != NULL)
-		setenv("LANGUAGE", cli_global.lang, 1);
 	if ((rc = cli_open_snapshot()) != 0)
 		return rc;
 	if (i == argc)

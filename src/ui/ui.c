@@ -523,7 +523,8 @@ handle_key(struct ui *ui, int key)
 		return;
 	}
 	if (act == UI_ACT_LANGUAGE) {
-		/* Every screen is drawn from the flow and the catalogue each frame: the place stays. */
+		/* Every screen is drawn from the flow and the catalogue each frame: the place
+		 * stays. */
 		const char *name = cli_next_lang();
 
 		ui_set_message(ui, UI_DIM, _("Language: %s"), name);
