@@ -622,8 +622,13 @@ show_end(struct run *r, const struct flow_node *n)
 	fprintf(r->out, "\n== %s ==\n", _(verdicts[n->verdict]));
 	if (title[0] != '\0')
 		fprintf(r->out, "%s\n", title);
-	if (cause[0] != '\0')
-		fprintf(r->out, _("Cause: %s\n"), cause);
+	if (cause[0] != '\0') {
+		/* Wrapped like the text: a long cause (or a Chinese one) fits the line too. */
+		char *line = xasprintf(_("Cause: %s\n"), cause);
+
+		print_indented(r->out, "", line);
+		free(line);
+	}
 	print_indented(r->out, "", text);
 	if (n->nsteps > 0) {
 		fprintf(r->out, _("What to do next:\n"));
