@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 if [ $? = 0 ] && cmp -s "$tmp/flows.pot" po/flows.pot; then
 	ok "po/flows.pot holds the texts of the flows as they are"
 else
-	not_ok "po/flows.pot is behind the flows: run make flows-pot && make -C po update-po" \
+	not_ok "po/flows.pot is behind the flows: run make update-po" \
 		"$(cat "$tmp/err"; diff po/flows.pot "$tmp/flows.pot" | head -n 20)"
 fi
 n=$(grep -c '^msgctxt' "$tmp/flows.pot")
@@ -28,7 +28,7 @@ sed -n 's/^msgctxt //p' po/flows.pot | sort -u >"$tmp/want"
 sed -n 's/^msgctxt //p' po/vmtriage.pot | sort -u >"$tmp/have"
 missing=$(comm -23 "$tmp/want" "$tmp/have")
 if [ -z "$missing" ]; then ok "every flow text reached po/vmtriage.pot"; else
-	not_ok "flow texts not in po/vmtriage.pot (make -C po update-po)" "$(echo "$missing" | head)"; fi
+	not_ok "flow texts not in po/vmtriage.pot (make update-po)" "$(echo "$missing" | head)"; fi
 
 for lang in $(grep -v '^#' po/LINGUAS); do
 	po=po/$lang.po
