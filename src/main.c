@@ -21,6 +21,7 @@ static const struct {
     {"list", cli_list},
     {"check", cli_check},
     {"run", cli_run},
+    {"resume", cli_resume},
     {"why", cli_why},
     {"probe", cli_probe},
     {"fix", cli_fix},

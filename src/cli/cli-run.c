@@ -19,8 +19,10 @@
 #include "engine/engine.h"
 #include "fix/fix.h"
 #include "host/host.h"
+#include "host/snapshot.h"
 #include "probe/probe-async.h"
 #include "probe/probe.h"
+#include "report/session.h"
 #include "util/util.h"
 
 /* Stops allowed in one walk: an answers file that loops must not run for ever. */
@@ -42,6 +44,7 @@ struct run {
 	bool interactive; /* stdin is a terminal */
 	const char *last_source;
 	FILE *out;
+	struct session *session; /* the record of the walk; NULL: none kept */
 };
 
 /* Reads an answers file: one YAML mapping of node id (or flow:node) to a scalar answer. */
@@ -489,6 +492,7 @@ step_fix(struct run *r, const struct flow_node *n)
 		return STEP_NEXT;
 	}
 	fix_plan_render(&plan, &lines);
+	session_fix_details(r->session, &lines, NULL, NULL);
 	fprintf(r->out, _("  The fix '%s' would do this:\n"), fe->name);
 	for (size_t i = 0; i < lines.n; i++)
 		fprintf(r->out, "    %s\n", lines.v[i]);
@@ -579,6 +583,20 @@ step_fix(struct run *r, const struct flow_node *n)
 		if (report.verify.outcome != NULL) {
 			fprintf(r->out, _("  verification:\n"));
 			print_probe_result(r, &report.verify);
+		}
+		{
+			/* What ran and how it was checked, for the session's record. */
+			struct strlist verify = STRLIST_INIT;
+
+			for (size_t i = 0; i < report.log.n; i++)
+				strlist_add(&verify, report.log.v[i]);
+			strlist_addf(&verify, _("fix: %s"), fix_status_name(report.status));
+			if (report.verify.outcome != NULL)
+				strlist_addf(
+				    &verify, _("verification: %s - %s"), report.verify.outcome,
+				    report.verify.summary != NULL ? report.verify.summary : "");
+			session_fix_details(r->session, &lines, &verify, report.journal_id);
+			strlist_free(&verify);
 		}
 		if (report.status == FIX_DRY_RUN) {
 			fprintf(r->out, _("Stopped: --dry-run shows the plan and runs nothing.\n"));
@@ -730,6 +748,40 @@ walk(struct run *r)
 	return EXIT_STOPPED;
 }
 
+/* The language, and on a snapshot the machine it was collected on, not this one. */
+static void
+session_describe(struct session *s)
+{
+	const struct snapshot *snap = host_snapshot_get(cli_host());
+
+	free(s->lang);
+	s->lang = xstrdup(cli_lang());
+	if (cli_global.snapshot == NULL || snap == NULL)
+		return;
+	free(s->snapshot);
+	s->snapshot = xstrdup(cli_global.snapshot);
+	free(s->hostname);
+	free(s->user);
+	s->hostname = snapshot_meta(snap, "hostname") != NULL
+	                  ? xstrdup(snapshot_meta(snap, "hostname"))
+	                  : NULL;
+	s->user = snapshot_meta(snap, "user") != NULL ? xstrdup(snapshot_meta(snap, "user")) : NULL;
+}
+
+/* Where the record of the walk is, and how to use it. */
+static void
+session_footer(struct run *r)
+{
+	if (r->session == NULL || r->session->path == NULL)
+		return;
+	if (r->session->ended)
+		fprintf(r->out, _("Session: %s (vmtriage report %s writes it up for a ticket)\n"),
+		        r->session->id, r->session->id);
+	else
+		fprintf(r->out, _("Session: %s (vmtriage resume %s goes on from here)\n"),
+		        r->session->id, r->session->id);
+}
+
 int
 cli_run(int argc, char **argv)
 {
@@ -792,6 +844,8 @@ cli_run(int argc, char **argv)
 		r.dry_run = true;
 	cli_host_facts(&facts);
 	r.engine = engine_new(&cat, flow, from, &facts);
+	r.session = session_new(flow, from != NULL ? from->id : NULL, &facts, NULL);
+	session_describe(r.session);
 	fprintf(r.out, "# %s\n", cli_text(&flow->title));
 	if (!flow_for_platform(flow, facts_get(&facts, "os")))
 		fprintf(r.out,
@@ -800,12 +854,117 @@ cli_run(int argc, char **argv)
 		        facts_get(&facts, "os"));
 	if (flow->summary.en != NULL)
 		print_indented(r.out, "", cli_text(&flow->summary));
+	session_attach(r.session, r.engine);
 	status = walk(&r);
+	session_footer(&r);
+	engine_free(r.engine);
+	session_free(r.session);
+out:
+	facts_free(&facts);
+	strlist_free(&r.answers.keys);
+	strlist_free(&r.answers.values);
+	catalog_free(&cat);
+	return status;
+}
+
+/*
+ * vmtriage resume [SESSION] [--answers FILE | --auto] [--dry-run]: the walk
+ * of a saved session (the newest when none is named) replayed to where it
+ * stopped, without running a probe or a fix again, then continued there,
+ * recording into the same session. With --snapshot, on another machine's
+ * snapshot.
+ */
+int
+cli_resume(int argc, char **argv)
+{
+	struct catalog cat = {0};
+	struct run r = {0};
+	struct facts facts = FACTS_INIT;
+	struct session *s = NULL;
+	struct engine_event *ev = NULL;
+	const struct flow *flow = NULL;
+	const struct flow_node *from = NULL;
+	const char *name = NULL;
+	char *path = NULL, *err = NULL;
+	int status = EXIT_USAGE;
+	size_t nev, replayed = 0;
+
+	r.out = stdout;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--auto") == 0)
+			r.auto_mode = true;
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			r.dry_run = true;
+		else if (strcmp(argv[i], "--answers") == 0 && i + 1 < argc)
+			r.answers_path = argv[++i];
+		else if (argv[i][0] == '-' || name != NULL) {
+			fprintf(stderr,
+			        _("usage: vmtriage resume [SESSION] [--answers FILE | --auto] "
+			          "[--dry-run]\n"));
+			return EXIT_USAGE;
+		} else
+			name = argv[i];
+	}
+	if (r.auto_mode && r.answers_path != NULL) {
+		fprintf(stderr, _("usage: vmtriage resume [SESSION] [--answers FILE | --auto] "
+		                  "[--dry-run]\n"));
+		return EXIT_USAGE;
+	}
+	if ((path = session_find(name, &err)) == NULL || (s = session_load(path, &err)) == NULL) {
+		fprintf(stderr, "vmtriage: %s\n", err);
+		free(err);
+		free(path);
+		return EXIT_USAGE;
+	}
+	free(path);
+	if (r.answers_path != NULL) {
+		if (answers_load(&r.answers, r.answers_path) != 0)
+			goto out;
+		r.have_answers = true;
+	}
+	cli_load_catalog(&cat, NULL, 0, false, stderr);
+	if ((flow = cli_resolve_flow(&cat, s->flow, &status)) == NULL)
+		goto out;
+	if ((from = flow_node_find(flow, s->start)) == NULL) {
+		fprintf(stderr, _("vmtriage: flow '%s' has no step '%s' any more\n"), flow->id,
+		        s->start);
+		status = EXIT_DATAERR;
+		goto out;
+	}
+	for (size_t i = 0; i < s->given.n; i++)
+		facts_set(&facts, s->given.v[i].key, s->given.v[i].value);
+	r.interactive = isatty(STDIN_FILENO);
+	catch_signals();
+	r.host = cli_host();
+	if (!host_is_live(r.host))
+		r.dry_run = true;
+	r.engine = engine_new(&cat, flow, from, &facts);
+	if (session_replay(s, r.engine, &err) != 0) {
+		fprintf(stderr, _("vmtriage: session %s cannot be resumed: %s\n"), s->id, err);
+		free(err);
+		status = EXIT_DATAERR;
+		engine_free(r.engine);
+		goto out;
+	}
+	for (size_t i = 0; i < s->nsteps; i++)
+		replayed += s->steps[i].kind != SESSION_END;
+	/* What the replay went through was shown when it happened. */
+	nev = engine_take_events(r.engine, &ev);
+	engine_events_free(ev, nev);
+	fprintf(r.out, "# %s\n", cli_text(&flow->title));
+	fprintf(r.out, _("Resumed session %s at step '%s' (%zu steps replayed).\n"), s->id,
+	        engine_node(r.engine) != NULL ? engine_node(r.engine)->id : "?", replayed);
+	r.session = s;
+	session_describe(s);
+	session_attach(s, r.engine);
+	status = walk(&r);
+	session_footer(&r);
 	engine_free(r.engine);
 out:
 	facts_free(&facts);
 	strlist_free(&r.answers.keys);
 	strlist_free(&r.answers.values);
 	catalog_free(&cat);
+	session_free(s);
 	return status;
 }

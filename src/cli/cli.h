@@ -90,6 +90,7 @@ int cli_probe(int argc, char **argv);
 int cli_fix(int argc, char **argv);
 int cli_graph(int argc, char **argv);
 int cli_pot(int argc, char **argv);
+int cli_resume(int argc, char **argv);
 /* No arguments: the curses wizard on a terminal; a pointer to `run` without one. */
 int cli_wizard(void);
 

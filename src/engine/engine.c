@@ -79,6 +79,9 @@ struct engine {
 	size_t nchoices;
 	struct params params;
 	char *missing;
+
+	engine_watch_fn watch;
+	void *watch_ctx;
 };
 
 /* What handling one node during an advance ended with. */
@@ -89,12 +92,12 @@ enum engine_step {
 };
 
 static void engine_event(struct engine *, enum engine_event_kind, const struct flow_node *,
-    const char *, ...) VT_PRINTF(4, 5);
+                         const char *, ...) VT_PRINTF(4, 5);
 static void engine_broken(struct engine *, const char *, ...) VT_PRINTF(2, 3);
 
 static void
 engine_event(struct engine *e, enum engine_event_kind kind, const struct flow_node *node,
-    const char *fmt, ...)
+             const char *fmt, ...)
 {
 	struct engine_event *ev = NULL;
 	va_list ap;
@@ -123,6 +126,29 @@ engine_clear_stop(struct engine *e)
 	memset(&e->params, 0, sizeof e->params);
 	free(e->missing);
 	e->missing = NULL;
+}
+
+void
+engine_watch(struct engine *e, engine_watch_fn fn, void *ctx)
+{
+	e->watch = fn;
+	e->watch_ctx = ctx;
+}
+
+/* Tells the watcher of an input; kind INPUT_TAKEN after it. */
+static void
+engine_tell(struct engine *e, const struct engine_input *in)
+{
+	if (e->watch != NULL)
+		e->watch(e->watch_ctx, e, in);
+}
+
+static void
+engine_told(struct engine *e)
+{
+	struct engine_input in = {.kind = INPUT_TAKEN};
+
+	engine_tell(e, &in);
 }
 
 static void
@@ -179,7 +205,7 @@ engine_follow(struct engine *e, const struct flow_node *from, const struct flow_
 
 	if (edge->nalts == 0) {
 		engine_broken(e, _("node '%s' of flow '%s' has nowhere to go next"), from->id,
-		    e->flow->id);
+		              e->flow->id);
 		return NULL;
 	}
 	for (i = 0; i < edge->nalts; i++) {
@@ -190,17 +216,17 @@ engine_follow(struct engine *e, const struct flow_node *from, const struct flow_
 		if ((to = alt->node) == NULL && alt->target != NULL)
 			to = flow_node_find(e->flow, alt->target);
 		if (to == NULL) {
-			engine_broken(e,
-			    _("node '%s' goes to '%s', which no node of flow '%s' defines"),
+			engine_broken(
+			    e, _("node '%s' goes to '%s', which no node of flow '%s' defines"),
 			    from->id, alt->target != NULL ? alt->target : "", e->flow->id);
 			return NULL;
 		}
 		return to;
 	}
 	engine_broken(e,
-	    _("no way on from node '%s' of flow '%s': "
-	      "none of the alternatives of its edge holds"),
-	    from->id, e->flow->id);
+	              _("no way on from node '%s' of flow '%s': "
+	                "none of the alternatives of its edge holds"),
+	              from->id, e->flow->id);
 	return NULL;
 }
 
@@ -312,7 +338,7 @@ engine_step_ask(struct engine *e, const struct flow_node *n, const struct flow_n
 	}
 	if (e->nchoices == 0) {
 		engine_broken(e, _("question '%s' of flow '%s' has no choice that applies here"),
-		    n->id, e->flow->id);
+		              n->id, e->flow->id);
 		return STEP_BROKEN;
 	}
 	return STEP_STOP;
@@ -354,15 +380,15 @@ engine_step_goto(struct engine *e, const struct flow_node *n, const struct flow_
 
 	if (e->nframes >= ENGINE_MAX_DEPTH) {
 		engine_broken(e,
-		    _("node '%s' of flow '%s' goes to another flow more than %d deep: "
-		      "the flows go to each other in a circle"),
-		    n->id, e->flow->id, ENGINE_MAX_DEPTH);
+		              _("node '%s' of flow '%s' goes to another flow more than %d deep: "
+		                "the flows go to each other in a circle"),
+		              n->id, e->flow->id, ENGINE_MAX_DEPTH);
 		return STEP_BROKEN;
 	}
 	if (e->cat == NULL || n->goto_flow == NULL ||
 	    (to = catalog_find(e->cat, n->goto_flow)) == NULL) {
-		engine_broken(e,
-		    _("node '%s' of flow '%s' goes to flow '%s', which is not in the catalogue"),
+		engine_broken(
+		    e, _("node '%s' of flow '%s' goes to flow '%s', which is not in the catalogue"),
 		    n->id, e->flow->id, n->goto_flow != NULL ? n->goto_flow : "");
 		return STEP_BROKEN;
 	}
@@ -373,9 +399,9 @@ engine_step_goto(struct engine *e, const struct flow_node *n, const struct flow_
 	if (entry == NULL) {
 		missing = n->goto_node != NULL ? n->goto_node : to->start;
 		engine_broken(e,
-		    _("node '%s' of flow '%s' goes to node '%s' of flow '%s', "
-		      "which does not exist"),
-		    n->id, e->flow->id, missing != NULL ? missing : "", to->id);
+		              _("node '%s' of flow '%s' goes to node '%s' of flow '%s', "
+		                "which does not exist"),
+		              n->id, e->flow->id, missing != NULL ? missing : "", to->id);
 		return STEP_BROKEN;
 	}
 	if (e->nframes == e->frames_cap) {
@@ -408,7 +434,8 @@ engine_advance(struct engine *e, const struct flow_node *n)
 	for (steps = 0;; steps++) {
 		e->node = n;
 		if (steps >= ENGINE_MAX_STEPS) {
-			engine_broken(e,
+			engine_broken(
+			    e,
 			    _("the walk went through %d nodes without stopping, last at node '%s' "
 			      "of flow '%s': the flow loops"),
 			    ENGINE_MAX_STEPS, n->id, e->flow->id);
@@ -487,7 +514,7 @@ engine_mark_free(struct engine_mark *m)
 
 struct engine *
 engine_new(const struct catalog *cat, const struct flow *flow, const struct flow_node *node,
-    const struct facts *initial)
+           const struct facts *initial)
 {
 	struct engine *e = NULL;
 	const struct flow_node *start = node;
@@ -504,7 +531,7 @@ engine_new(const struct catalog *cat, const struct flow *flow, const struct flow
 		start = flow_node_find(flow, flow->start);
 	if (start == NULL) {
 		engine_broken(e, _("flow '%s' has no start node '%s'"), flow->id,
-		    flow->start != NULL ? flow->start : "");
+		              flow->start != NULL ? flow->start : "");
 		return e;
 	}
 	engine_advance(e, start);
@@ -589,13 +616,21 @@ engine_answer(struct engine *e, size_t visible_index)
 	if (e->state != ENGINE_ASK || visible_index >= e->nchoices)
 		return -1;
 	c = e->choices[visible_index].choice;
+	{
+		struct engine_input in = {.kind = INPUT_ANSWER,
+		                          .choice = c,
+		                          .choice_number = e->choices[visible_index].index + 1};
+
+		engine_tell(e, &in);
+	}
 	engine_leave(e);
 	engine_event(e, EV_ANSWER, n, "%s",
-	    c->value != NULL ? c->value : (c->text.en != NULL ? c->text.en : ""));
+	             c->value != NULL ? c->value : (c->text.en != NULL ? c->text.en : ""));
 	if (n->fact != NULL && c->value != NULL)
 		facts_set(&e->facts, n->fact, c->value);
 	if ((next = engine_follow(e, n, &c->next)) != NULL)
 		engine_advance(e, next);
+	engine_told(e);
 	return 0;
 }
 
@@ -683,11 +718,12 @@ engine_route_outcome(struct engine *e, const char *outcome)
 	 * error: is for. A declared outcome that on: misses is a flow the
 	 * validator never saw, and is reported as such.
 	 */
-	if (edge == NULL && ((probe = probe_find(n->probe)) == NULL ||
-	    !probe_has_outcome(probe, outcome)))
+	if (edge == NULL &&
+	    ((probe = probe_find(n->probe)) == NULL || !probe_has_outcome(probe, outcome)))
 		edge = error;
 	if (edge == NULL) {
-		engine_broken(e,
+		engine_broken(
+		    e,
 		    _("check '%s' of flow '%s' ended with '%s', which its 'on:' does not handle"),
 		    n->id, e->flow->id, outcome);
 		return;
@@ -703,6 +739,14 @@ engine_probe_done(struct engine *e, const struct probe_result *r)
 
 	if (e->state != ENGINE_CHECK || r == NULL)
 		return -1;
+	{
+		struct engine_input in = {.kind = INPUT_PROBE,
+		                          .probe = r,
+		                          .outcome =
+		                              r->outcome != NULL ? r->outcome : OUTCOME_ERROR};
+
+		engine_tell(e, &in);
+	}
 	engine_leave(e);
 	for (i = 0; i < r->nfacts; i++) {
 		if (r->facts[i].key != NULL)
@@ -710,6 +754,7 @@ engine_probe_done(struct engine *e, const struct probe_result *r)
 	}
 	/* A probe that forgot its outcome could not look: that is the error outcome. */
 	engine_route_outcome(e, r->outcome != NULL ? r->outcome : OUTCOME_ERROR);
+	engine_told(e);
 	return 0;
 }
 
@@ -718,8 +763,14 @@ engine_probe_outcome(struct engine *e, const char *outcome)
 {
 	if (e->state != ENGINE_CHECK || outcome == NULL || *outcome == '\0')
 		return -1;
+	{
+		struct engine_input in = {.kind = INPUT_PROBE, .outcome = outcome};
+
+		engine_tell(e, &in);
+	}
 	engine_leave(e);
 	engine_route_outcome(e, outcome);
+	engine_told(e);
 	return 0;
 }
 
@@ -748,10 +799,16 @@ engine_fix_done(struct engine *e, enum engine_fix_outcome outcome)
 	default:
 		return -1;
 	}
+	{
+		struct engine_input in = {.kind = INPUT_FIX, .fix = outcome};
+
+		engine_tell(e, &in);
+	}
 	engine_leave(e);
 	engine_event(e, EV_FIX, n, "%s", detail);
 	if ((next = engine_follow(e, n, edge)) != NULL)
 		engine_advance(e, next);
+	engine_told(e);
 	return 0;
 }
 
@@ -762,9 +819,15 @@ engine_continue(struct engine *e)
 
 	if (e->state != ENGINE_SAY)
 		return -1;
+	{
+		struct engine_input in = {.kind = INPUT_CONTINUE};
+
+		engine_tell(e, &in);
+	}
 	engine_leave(e);
 	if ((next = engine_follow(e, n, &n->next)) != NULL)
 		engine_advance(e, next);
+	engine_told(e);
 	return 0;
 }
 
@@ -782,6 +845,11 @@ engine_back(struct engine *e)
 
 	if (e->nmarks == 0)
 		return -1;
+	{
+		struct engine_input in = {.kind = INPUT_BACK};
+
+		engine_tell(e, &in);
+	}
 	m = &e->marks[--e->nmarks];
 
 	/* The mark's copies become the walk's own: no second copy needed. */
@@ -800,6 +868,7 @@ engine_back(struct engine *e)
 	e->state = engine_stop_state(m->node->kind);
 	engine_event(e, EV_BACK, m->node, "%s", left != NULL ? left->id : "");
 	memset(m, 0, sizeof *m);
+	engine_told(e);
 	return 0;
 }
 

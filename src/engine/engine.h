@@ -21,7 +21,8 @@ enum engine_state {
 	ENGINE_FIX,    /* offer the fix; then engine_fix_done() */
 	ENGINE_SAY,    /* show the text; then engine_continue() */
 	ENGINE_END,    /* a verdict; the walk is over */
-	ENGINE_BROKEN, /* the walk cannot go on (see engine_error()); validator-proof flows never get here */
+	ENGINE_BROKEN, /* the walk cannot go on (see engine_error()); validator-proof flows never
+	                  get here */
 };
 
 /* One thing that happened, for the front end to show and the session to record. */
@@ -55,7 +56,7 @@ struct engine;
  * does). initial facts are copied. cat resolves goto; may be NULL.
  */
 struct engine *engine_new(const struct catalog *cat, const struct flow *flow,
-    const struct flow_node *node, const struct facts *initial);
+                          const struct flow_node *node, const struct facts *initial);
 void engine_free(struct engine *);
 
 enum engine_state engine_state(const struct engine *);
@@ -92,6 +93,32 @@ size_t engine_path(const struct engine *, const struct flow_node *const **);
 /* Events since the last call; the caller frees them with engine_events_free(). */
 size_t engine_take_events(struct engine *, struct engine_event **);
 void engine_events_free(struct engine_event *, size_t);
+
+/*
+ * What the front end gives the walk, as a session records it to replay it:
+ * told to the watcher set with engine_watch() just before the walk takes it
+ * (the walk still stands at the node: engine_node(), engine_params() work),
+ * and once more with INPUT_TAKEN right after, where the walk now stands.
+ */
+enum engine_input_kind {
+	INPUT_ANSWER,   /* answer: the choice */
+	INPUT_PROBE,    /* probe: the result (or only outcome, from an answers file) */
+	INPUT_FIX,      /* fix: how it went */
+	INPUT_CONTINUE, /* a say node read */
+	INPUT_BACK,     /* back a step */
+	INPUT_TAKEN,    /* after any of these */
+};
+struct engine_input {
+	enum engine_input_kind kind;
+	const struct flow_choice *choice; /* INPUT_ANSWER */
+	size_t choice_number;             /* INPUT_ANSWER: 1-based, in node->choices */
+	const struct probe_result *probe; /* INPUT_PROBE: NULL when only outcome is known */
+	const char *outcome;              /* INPUT_PROBE */
+	enum engine_fix_outcome fix;      /* INPUT_FIX */
+};
+typedef void (*engine_watch_fn)(void *ctx, const struct engine *, const struct engine_input *);
+/* Calls fn for every input (NULL: none). One watcher at a time. */
+void engine_watch(struct engine *, engine_watch_fn fn, void *ctx);
 
 /* True when the guard holds for these facts. Unknown facts never hold. */
 bool engine_guard_holds(const struct flow_guard *, const struct facts *);
