@@ -22,6 +22,7 @@ static const struct {
     {"check", cli_check},
     {"run", cli_run},
     {"resume", cli_resume},
+    {"report", cli_report},
     {"why", cli_why},
     {"probe", cli_probe},
     {"fix", cli_fix},

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,7 +22,9 @@
 #include "host/host.h"
 #include "host/snapshot.h"
 #include "probe/probe-async.h"
+#include "probe/probe-manual.h"
 #include "probe/probe.h"
+#include "report/report.h"
 #include "report/session.h"
 #include "util/util.h"
 
@@ -45,6 +48,13 @@ struct run {
 	const char *last_source;
 	FILE *out;
 	struct session *session; /* the record of the walk; NULL: none kept */
+	/*
+	 * --transcript: a help desk talks a caller through the flow. Every step
+	 * is said in words to read out; a check is not run here but done by the
+	 * caller, with the commands to type on their system, and the agent types
+	 * what the caller saw; a fix is run by the caller.
+	 */
+	bool transcript;
 };
 
 /* Reads an answers file: one YAML mapping of node id (or flow:node) to a scalar answer. */
@@ -218,6 +228,12 @@ print_header(struct run *r, const struct flow_node *n)
 	fputc('\n', r->out);
 	if (title[0] != '\0')
 		fprintf(r->out, "== %s ==\n", title);
+	if (r->transcript && text[0] != '\0')
+		fprintf(r->out, "%s\n",
+		        n->kind == NODE_ASK     ? _("Read to the caller:")
+		        : n->kind == NODE_CHECK ? _("What this step looks at:")
+		        : n->kind == NODE_FIX   ? _("What this step changes:")
+		                                : _("Tell the caller:"));
 	print_indented(r->out, "", text);
 	/* The source once per section, not on every step. */
 	if (n->source != NULL && !str_eq(n->source, r->last_source)) {
@@ -245,6 +261,8 @@ read_line(struct run *r, const char *prompt)
 }
 
 enum step_result { STEP_NEXT, STEP_STOP, STEP_QUIT };
+
+static void print_item(FILE *out, const char *text);
 
 static enum step_result
 step_ask(struct run *r, const struct flow_node *n)
@@ -278,9 +296,10 @@ step_ask(struct run *r, const struct flow_node *n)
 		return STEP_STOP;
 	}
 	for (;;) {
-		char *line =
-		    read_line(r, engine_can_back(r->engine) ? _("Choice (number, b back, q quit): ")
-		                                            : _("Choice (number, q quit): "));
+		char *line = read_line(
+		    r, r->transcript ? _("The caller's answer (number, b back, q quit): ")
+		       : engine_can_back(r->engine) ? _("Choice (number, b back, q quit): ")
+		                                    : _("Choice (number, q quit): "));
 
 		if (line == NULL && vt_cancelled)
 			return STEP_NEXT; /* walk() reports the interruption */
@@ -375,6 +394,94 @@ run_probe_job(struct run *r, const struct probe_entry *pe, const struct params *
 	probe_job_free(job);
 }
 
+/*
+ * One answer in a transcript: the line typed, or NULL with what the walk
+ * does instead: go on (Ctrl-C, or b went back), stop (input ended), quit (q).
+ */
+static char *
+read_turn(struct run *r, const struct flow_node *n, const char *prompt, enum step_result *res)
+{
+	char *line = read_line(r, prompt);
+
+	*res = STEP_NEXT;
+	if (line == NULL && vt_cancelled)
+		return NULL;
+	if (line == NULL) {
+		fprintf(r->out, _("\nStopped: input ended at step '%s'.\n"), n->id);
+		*res = STEP_STOP;
+		return NULL;
+	}
+	if (strcmp(line, "q") == 0) {
+		*res = STEP_QUIT;
+		return NULL;
+	}
+	if (strcmp(line, "b") == 0 && engine_can_back(r->engine)) {
+		engine_back(r->engine);
+		return NULL;
+	}
+	return line;
+}
+
+/*
+ * A check in a transcript: the caller does it by hand. The commands to read
+ * out for the caller's system, how their output reads, then the probe's
+ * outcomes to pick from as the caller describes what they saw.
+ */
+static enum step_result
+transcript_check(struct run *r, const struct flow_node *n, const struct probe_entry *pe)
+{
+	const struct facts *f = engine_facts(r->engine);
+	const char *os = facts_get(f, "os") != NULL ? facts_get(f, "os") : "linux";
+	struct probe_manual m;
+	size_t nout = 0;
+
+	if (probe_manual_build(pe->name, engine_params(r->engine, NULL), os, &m) &&
+	    m.commands.n > 0) {
+		fprintf(r->out, _("Ask the caller to type, on their %s system:\n"),
+		        strcmp(os, "darwin") == 0    ? "macOS"
+		        : strcmp(os, "windows") == 0 ? "Windows"
+		                                     : "Linux");
+		for (size_t i = 0; i < m.commands.n; i++)
+			fprintf(r->out, "    %s\n", m.commands.v[i]);
+		fprintf(r->out, "%s\n", _("and to read out what it prints."));
+	} else {
+		fprintf(r->out, "%s\n",
+		        _("There is no command the caller can type for this check: ask them what "
+		          "they see."));
+	}
+	for (size_t i = 0; i < m.notes.n; i++)
+		print_item(r->out, m.notes.v[i]);
+	probe_manual_free(&m);
+	fprintf(r->out, "%s\n", _("What did it show?"));
+	for (const struct outcome_def *o = pe->outcomes; o->name != NULL; o++, nout++)
+		fprintf(r->out, "  %zu. %s: %s\n", nout + 1, o->name, _(o->help));
+	fprintf(r->out, _("  %zu. error: the caller could not run it, or cannot tell\n"), nout + 1);
+	for (;;) {
+		enum step_result res;
+		char *line =
+		    read_turn(r, n, _("What the caller saw (number, b back, q quit): "), &res);
+		char *end = NULL;
+		long k;
+
+		if (line == NULL)
+			return res;
+		k = strtol(line, &end, 10);
+		if (end != line && *end == '\0' && k >= 1 && (size_t)k <= nout + 1) {
+			const char *outcome =
+			    (size_t)k <= nout ? pe->outcomes[k - 1].name : "error";
+
+			engine_probe_outcome(r->engine, outcome);
+			return STEP_NEXT;
+		}
+		/* An outcome's name will do as well. */
+		if (probe_has_outcome(pe, line) && engine_probe_outcome(r->engine, line) == 0)
+			return STEP_NEXT;
+		fprintf(r->out, _("Please type a number from 1 to %zu.\n"), nout + 1);
+		if (!r->interactive)
+			return STEP_STOP;
+	}
+}
+
 static enum step_result
 step_check(struct run *r, const struct flow_node *n)
 {
@@ -399,6 +506,8 @@ step_check(struct run *r, const struct flow_node *n)
 		fprintf(stderr, _("vmtriage: no probe is called '%s'\n"), n->probe);
 		return STEP_STOP;
 	}
+	if (r->transcript)
+		return transcript_check(r, n, pe);
 	params = engine_params(r->engine, &missing);
 	if (missing != NULL)
 		fprintf(r->out, _("  (fact '%s' is not known; the probe gets an empty value)\n"),
@@ -466,6 +575,54 @@ confirm_loss(struct run *r, const struct flow_node *n, const struct fix_plan *pl
 	return cli_confirm_loss_prompt(r->out, plan);
 }
 
+/*
+ * A fix in a transcript: the caller runs it. Its plan where it can be made
+ * here (the commands, in order), else the step's text, which names them;
+ * then how it went, as the caller tells it.
+ */
+static enum step_result
+transcript_fix(struct run *r, const struct flow_node *n, const struct fix_entry *fe,
+               const struct params *params)
+{
+	struct fix_plan plan = {0};
+	struct strlist lines = STRLIST_INIT;
+	char *cause = NULL;
+
+	if (fix_make_plan(fe, params, r->host, &plan, &cause) == 0) {
+		fix_plan_render(&plan, &lines);
+		session_fix_details(r->session, &lines, NULL, NULL);
+		fprintf(r->out, "%s\n",
+		        _("Ask the caller to run, in this order (an administrator "
+		          "is needed where it says sudo):"));
+		for (size_t i = 0; i < lines.n; i++)
+			fprintf(r->out, "    %s\n", lines.v[i]);
+	} else {
+		fprintf(r->out, "%s\n", _("Ask the caller to do what the text above says."));
+		free(cause);
+	}
+	strlist_free(&lines);
+	fix_plan_free(&plan);
+	fprintf(r->out, "%s\n  1. %s\n  2. %s\n  3. %s\n", _("How did it go?"), _("It worked"),
+	        _("It did not work"), _("The caller does not want to"));
+	for (;;) {
+		enum step_result res;
+		char *line =
+		    read_turn(r, n, _("The caller's answer (number, b back, q quit): "), &res);
+
+		if (line == NULL)
+			return res;
+		if (strcmp(line, "1") == 0 || strcmp(line, "2") == 0 || strcmp(line, "3") == 0) {
+			engine_fix_done(r->engine, line[0] == '1'   ? ENGINE_FIX_OK
+			                           : line[0] == '2' ? ENGINE_FIX_FAILED
+			                                            : ENGINE_FIX_DECLINED);
+			return STEP_NEXT;
+		}
+		fprintf(r->out, _("Please type a number from 1 to %zu.\n"), (size_t)3);
+		if (!r->interactive)
+			return STEP_STOP;
+	}
+}
+
 static enum step_result
 step_fix(struct run *r, const struct flow_node *n)
 {
@@ -485,6 +642,9 @@ step_fix(struct run *r, const struct flow_node *n)
 		return STEP_STOP;
 	}
 	params = engine_params(r->engine, &missing);
+	if (r->transcript &&
+	    !(r->have_answers && answers_get(&r->answers, engine_flow(r->engine), n)))
+		return transcript_fix(r, n, fe, params);
 	if (fix_make_plan(fe, params, r->host, &plan, &cause) != 0) {
 		fprintf(r->out, _("  This fix cannot be planned here: %s\n"), cause);
 		free(cause);
@@ -588,13 +748,7 @@ step_fix(struct run *r, const struct flow_node *n)
 			/* What ran and how it was checked, for the session's record. */
 			struct strlist verify = STRLIST_INIT;
 
-			for (size_t i = 0; i < report.log.n; i++)
-				strlist_add(&verify, report.log.v[i]);
-			strlist_addf(&verify, _("fix: %s"), fix_status_name(report.status));
-			if (report.verify.outcome != NULL)
-				strlist_addf(
-				    &verify, _("verification: %s - %s"), report.verify.outcome,
-				    report.verify.summary != NULL ? report.verify.summary : "");
+			cli_fix_verify_lines(&report, &verify);
 			session_fix_details(r->session, &lines, &verify, report.journal_id);
 			strlist_free(&verify);
 		}
@@ -638,6 +792,8 @@ show_end(struct run *r, const struct flow_node *n)
 	char *text = node_text(r, &n->text), *item = NULL;
 
 	fprintf(r->out, "\n== %s ==\n", _(verdicts[n->verdict]));
+	if (r->transcript)
+		fprintf(r->out, "%s\n", _("Tell the caller:"));
 	if (title[0] != '\0')
 		fprintf(r->out, "%s\n", title);
 	if (cause[0] != '\0') {
@@ -749,8 +905,8 @@ walk(struct run *r)
 }
 
 /* The language, and on a snapshot the machine it was collected on, not this one. */
-static void
-session_describe(struct session *s)
+void
+cli_session_describe(struct session *s)
 {
 	const struct snapshot *snap = host_snapshot_get(cli_host());
 
@@ -766,6 +922,55 @@ session_describe(struct session *s)
 	                  ? xstrdup(snapshot_meta(snap, "hostname"))
 	                  : NULL;
 	s->user = snapshot_meta(snap, "user") != NULL ? xstrdup(snapshot_meta(snap, "user")) : NULL;
+}
+
+void
+cli_fix_verify_lines(const struct fix_report *report, struct strlist *out)
+{
+	for (size_t i = 0; i < report->log.n; i++)
+		strlist_add(out, report->log.v[i]);
+	strlist_addf(out, _("fix: %s"), fix_status_name(report->status));
+	if (report->verify.outcome != NULL)
+		strlist_addf(out, _("verification: %s - %s"), report->verify.outcome,
+		             report->verify.summary != NULL ? report->verify.summary : "");
+}
+
+/*
+ * A transcript's commands are for the caller's system: known from --set
+ * os=..., a flow for one system, or a snapshot; else the agent is asked
+ * (an answers file answers it as "os: darwin").
+ */
+static bool
+transcript_os(struct run *r, const struct flow *flow, struct facts *facts)
+{
+	static const char *const oses[] = {"linux", "darwin", "windows"};
+	const char *answer = NULL;
+
+	if (!host_is_live(r->host) || facts_get(facts, "os") == NULL)
+		return true;
+	if (flow->nplatforms == 1)
+		return true;
+	for (size_t i = 0; r->have_answers && i < r->answers.keys.n; i++)
+		if (strcmp(r->answers.keys.v[i], "os") == 0)
+			answer = r->answers.values.v[i];
+	fprintf(r->out, "%s\n  1. Linux\n  2. macOS\n  3. Windows\n",
+	        _("Which system does the caller use?"));
+	for (;;) {
+		char *line = answer != NULL ? (char *)answer
+		                            : read_line(r, _("The caller's system (number): "));
+
+		if (line == NULL)
+			return false;
+		for (size_t i = 0; i < nitems(oses); i++) {
+			if (strcmp(line, oses[i]) == 0 ||
+			    (line[0] == (char)('1' + i) && line[1] == '\0')) {
+				facts_set(facts, "os", oses[i]);
+				return true;
+			}
+		}
+		if (answer != NULL || !r->interactive)
+			return false;
+	}
 }
 
 /* Where the record of the walk is, and how to use it. */
@@ -787,7 +992,7 @@ cli_run(int argc, char **argv)
 {
 	struct catalog cat = {0};
 	struct run r = {0};
-	struct facts facts = FACTS_INIT;
+	struct facts facts = FACTS_INIT, set = FACTS_INIT;
 	const struct flow *flow = NULL;
 	const struct flow_node *from = NULL;
 	const char *flow_arg = NULL, *from_arg = NULL;
@@ -804,16 +1009,38 @@ cli_run(int argc, char **argv)
 			r.answers_path = argv[++i];
 		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
 			from_arg = argv[++i];
-		else if (argv[i][0] == '-' || flow_arg != NULL) {
-			fprintf(stderr, _("usage: vmtriage run FLOW [--answers FILE | --auto] "
-			                  "[--from NODE] [--dry-run]\n"));
+		else if (strcmp(argv[i], "--transcript") == 0)
+			r.transcript = true;
+		else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
+			const char *kv = argv[++i], *eq = strchr(kv, '=');
+
+			if (eq == NULL || eq == kv) {
+				fprintf(stderr, _("vmtriage: --set takes KEY=VALUE, not '%s'\n"),
+				        kv);
+				facts_free(&set);
+				return EXIT_USAGE;
+			}
+			{
+				char *key = xstrndup(kv, (size_t)(eq - kv));
+
+				facts_set(&set, key, eq + 1);
+				free(key);
+			}
+		} else if (argv[i][0] == '-' || flow_arg != NULL) {
+			fprintf(stderr, _("usage: vmtriage run FLOW [--answers FILE | --auto | "
+			                  "--transcript] [--from NODE] [--set KEY=VALUE]... "
+			                  "[--dry-run]\n"));
+			facts_free(&set);
 			return EXIT_USAGE;
 		} else
 			flow_arg = argv[i];
 	}
-	if (flow_arg == NULL || (r.auto_mode && r.answers_path != NULL)) {
-		fprintf(stderr, _("usage: vmtriage run FLOW [--answers FILE | --auto] [--from "
-		                  "NODE] [--dry-run]\n"));
+	if (flow_arg == NULL || (r.auto_mode && r.answers_path != NULL) ||
+	    (r.auto_mode && r.transcript)) {
+		fprintf(stderr,
+		        _("usage: vmtriage run FLOW [--answers FILE | --auto | "
+		          "--transcript] [--from NODE] [--set KEY=VALUE]... [--dry-run]\n"));
+		facts_free(&set);
 		return EXIT_USAGE;
 	}
 	if (r.answers_path != NULL) {
@@ -843,9 +1070,18 @@ cli_run(int argc, char **argv)
 	if (!host_is_live(r.host))
 		r.dry_run = true;
 	cli_host_facts(&facts);
+	/* Facts given on the command line win over what this machine says. */
+	for (size_t i = 0; i < set.n; i++)
+		facts_set(&facts, set.keys[i], set.values[i]);
+	if (r.transcript && facts_get(&set, "os") == NULL && flow->nplatforms == 1)
+		facts_set(&facts, "os", flow->platforms[0]);
+	if (r.transcript && facts_get(&set, "os") == NULL && !transcript_os(&r, flow, &facts)) {
+		status = EXIT_STOPPED;
+		goto out;
+	}
 	r.engine = engine_new(&cat, flow, from, &facts);
 	r.session = session_new(flow, from != NULL ? from->id : NULL, &facts, NULL);
-	session_describe(r.session);
+	cli_session_describe(r.session);
 	fprintf(r.out, "# %s\n", cli_text(&flow->title));
 	if (!flow_for_platform(flow, facts_get(&facts, "os")))
 		fprintf(r.out,
@@ -861,6 +1097,7 @@ cli_run(int argc, char **argv)
 	session_free(r.session);
 out:
 	facts_free(&facts);
+	facts_free(&set);
 	strlist_free(&r.answers.keys);
 	strlist_free(&r.answers.values);
 	catalog_free(&cat);
@@ -955,7 +1192,7 @@ cli_resume(int argc, char **argv)
 	fprintf(r.out, _("Resumed session %s at step '%s' (%zu steps replayed).\n"), s->id,
 	        engine_node(r.engine) != NULL ? engine_node(r.engine)->id : "?", replayed);
 	r.session = s;
-	session_describe(s);
+	cli_session_describe(s);
 	session_attach(s, r.engine);
 	status = walk(&r);
 	session_footer(&r);
@@ -966,5 +1203,138 @@ out:
 	strlist_free(&r.answers.values);
 	catalog_free(&cat);
 	session_free(s);
+	return status;
+}
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	return -strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The saved sessions, newest first: id, flow, and where each ended or stopped. */
+static int
+report_list(void)
+{
+	char *dir = session_dir(), *err = NULL;
+	struct strlist names = STRLIST_INIT;
+	DIR *d;
+	struct dirent *de;
+
+	if (dir == NULL || (d = opendir(dir)) == NULL) {
+		printf(_("No sessions yet.\n"));
+		free(dir);
+		return EXIT_DONE;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (str_has_suffix(de->d_name, ".yaml"))
+			strlist_add(&names, de->d_name);
+	closedir(d);
+	qsort(names.v, names.n, sizeof *names.v, cmp_desc);
+	for (size_t i = 0; i < names.n; i++) {
+		char *path = xasprintf("%s/%s", dir, names.v[i]);
+		struct session *s = session_load(path, &err);
+
+		if (s == NULL) {
+			printf("%-40s %s\n", names.v[i], err);
+			free(err);
+			err = NULL;
+		} else {
+			const struct session_step *last =
+			    s->nsteps > 0 ? &s->steps[s->nsteps - 1] : NULL;
+
+			printf("%-40s %s\n", s->id,
+			       s->ended && last != NULL ? last->node
+			       : last != NULL           ? _("(stopped)")
+			                                : _("(not started)"));
+		}
+		session_free(s);
+		free(path);
+	}
+	strlist_free(&names);
+	free(dir);
+	return EXIT_DONE;
+}
+
+/*
+ * vmtriage report [SESSION] [--format md|yaml] [--redact] [-o FILE]
+ * vmtriage report --list
+ * A saved walk (the newest when none is named) written up for a ticket.
+ */
+int
+cli_report(int argc, char **argv)
+{
+	struct catalog cat = {0};
+	struct session *s = NULL;
+	enum report_format format = REPORT_MD;
+	unsigned flags = 0;
+	const char *name = NULL, *out_path = NULL;
+	char *path = NULL, *err = NULL;
+	bool list = false;
+	int status = EXIT_USAGE;
+	FILE *out = stdout;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--redact") == 0)
+			flags |= REPORT_REDACT;
+		else if (strcmp(argv[i], "--list") == 0)
+			list = true;
+		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			i++;
+			if (strcmp(argv[i], "md") == 0 || strcmp(argv[i], "markdown") == 0)
+				format = REPORT_MD;
+			else if (strcmp(argv[i], "yaml") == 0)
+				format = REPORT_YAML;
+			else {
+				fprintf(stderr, _("vmtriage: --format is md or yaml, not '%s'\n"),
+				        argv[i]);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			out_path = argv[++i];
+		else if (argv[i][0] == '-' || name != NULL) {
+			fprintf(stderr, _("usage: vmtriage report [SESSION] [--format md|yaml] "
+			                  "[--redact] [-o FILE]\n       vmtriage report --list\n"));
+			return EXIT_USAGE;
+		} else
+			name = argv[i];
+	}
+	if (list)
+		return report_list();
+	if ((path = session_find(name, &err)) == NULL || (s = session_load(path, &err)) == NULL) {
+		fprintf(stderr, "vmtriage: %s\n", err);
+		free(err);
+		free(path);
+		return EXIT_USAGE;
+	}
+	free(path);
+	cli_load_catalog(&cat, NULL, 0, false, stderr);
+	if (out_path != NULL) {
+		/* Written aside, then renamed: never a half-written report. */
+		char *tmp = xasprintf("%s.tmp", out_path);
+
+		if ((out = fopen(tmp, "w")) == NULL) {
+			fprintf(stderr, "vmtriage: %s: %s\n", tmp, strerror(errno));
+			free(tmp);
+			goto done;
+		}
+		if (report_write(out, s, &cat, format, flags) != 0 || fclose(out) != 0 ||
+		    rename(tmp, out_path) != 0) {
+			fprintf(stderr, _("vmtriage: could not write %s\n"), out_path);
+			unlink(tmp);
+			free(tmp);
+			status = EXIT_FAILURE;
+			goto done;
+		}
+		free(tmp);
+		fprintf(stderr, _("Report written to %s\n"), out_path);
+	} else if (report_write(stdout, s, &cat, format, flags) != 0) {
+		status = EXIT_FAILURE;
+		goto done;
+	}
+	status = EXIT_DONE;
+done:
+	session_free(s);
+	catalog_free(&cat);
 	return status;
 }

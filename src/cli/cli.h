@@ -13,17 +13,18 @@
 
 /* Exit statuses, documented in vmtriage(1). */
 enum {
-	EXIT_DONE = 0,     /* solved or healthy; or the command did its job */
-	EXIT_CAUSE = 1,    /* ended at a cause not fixed, or an escalation */
-	EXIT_USAGE = 2,    /* bad command line */
-	EXIT_STOPPED = 3,  /* the walk stopped: a question --auto cannot answer, a fix it will not run, input ended */
-	EXIT_DATAERR = 65, /* a flow has errors (EX_DATAERR) */
+	EXIT_DONE = 0,      /* solved or healthy; or the command did its job */
+	EXIT_CAUSE = 1,     /* ended at a cause not fixed, or an escalation */
+	EXIT_USAGE = 2,     /* bad command line */
+	EXIT_STOPPED = 3,   /* the walk stopped: a question --auto cannot answer, a fix it will not
+	                       run, input ended */
+	EXIT_DATAERR = 65,  /* a flow has errors (EX_DATAERR) */
 	EXIT_SOFTWARE = 70, /* the walk broke: a bug (EX_SOFTWARE) */
 };
 
 /* Options every subcommand understands. */
 struct cli_global {
-	const char *lang; /* --lang, else from the environment */
+	const char *lang;     /* --lang, else from the environment */
 	const char *snapshot; /* --snapshot FILE */
 	struct host *host;    /* the snapshot's host, once loaded */
 };
@@ -74,7 +75,7 @@ const char *cli_text(const struct flow_text *);
  * of errors among them.
  */
 size_t cli_load_catalog(struct catalog *, char **extra, int nextra, bool report_all,
-    FILE *diag_out);
+                        FILE *diag_out);
 /* Finds FLOW by id or path; prints a message and returns NULL when absent. */
 const struct flow *cli_resolve_flow(struct catalog *, const char *arg, int *status);
 /* True when the flow lists no platforms, or lists os. */
@@ -91,6 +92,13 @@ int cli_fix(int argc, char **argv);
 int cli_graph(int argc, char **argv);
 int cli_pot(int argc, char **argv);
 int cli_resume(int argc, char **argv);
+int cli_report(int argc, char **argv);
+struct session;
+/* Notes in a new session the language and, on a snapshot, whose machine it is. */
+void cli_session_describe(struct session *);
+/* A fix's log, status and verification as the lines a session records. */
+struct fix_report;
+void cli_fix_verify_lines(const struct fix_report *, struct strlist *out);
 /* No arguments: the curses wizard on a terminal; a pointer to `run` without one. */
 int cli_wizard(void);
 

@@ -93,9 +93,37 @@ clean(const char *s)
 {
 	size_t len = 0, removed = 0;
 
+	char *out;
+
 	if (s == NULL)
 		return NULL;
-	return redact_secrets(s, strlen(s), &len, &removed);
+	out = redact_secrets(s, strlen(s), &len, &removed);
+	return out != NULL ? out : xstrdup("");
+}
+
+/*
+ * Lines the machine printed, cleaned as one text: a key's body lines look
+ * like nothing alone, only its BEGIN and END lines tell what they are.
+ */
+static void
+clean_lines(struct strlist *out, const char *const *lines, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *text, *p, *nl;
+
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s\n", lines[i]);
+	text = clean(sb.buf != NULL ? sb.buf : "");
+	strbuf_free(&sb);
+	for (p = text; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			strlist_add(out, p);
+			break;
+		}
+		*nl = '\0';
+		strlist_add(out, p);
+	}
+	free(text);
 }
 
 static void
@@ -295,18 +323,10 @@ session_fix_details(struct session *s, const struct strlist *plan, const struct 
 	strlist_free(&s->pending_verify);
 	free(s->pending_journal);
 	s->pending_journal = dup_or_null(journal);
-	for (size_t i = 0; plan != NULL && i < plan->n; i++) {
-		char *c = clean(plan->v[i]);
-
-		strlist_add(&s->pending_plan, c);
-		free(c);
-	}
-	for (size_t i = 0; verify != NULL && i < verify->n; i++) {
-		char *c = clean(verify->v[i]);
-
-		strlist_add(&s->pending_verify, c);
-		free(c);
-	}
+	if (plan != NULL)
+		clean_lines(&s->pending_plan, (const char *const *)plan->v, plan->n);
+	if (verify != NULL)
+		clean_lines(&s->pending_verify, (const char *const *)verify->v, verify->n);
 }
 
 static void
@@ -344,12 +364,8 @@ watch(void *ctx, const struct engine *e, const struct engine_input *in)
 			st->probe = dup_or_null(n->probe);
 			st->summary = clean(in->probe->summary);
 			st->elapsed_ms = in->probe->elapsed_ms;
-			for (size_t i = 0; i < in->probe->evidence.n; i++) {
-				char *c = clean(in->probe->evidence.v[i]);
-
-				strlist_add(&st->evidence, c);
-				free(c);
-			}
+			clean_lines(&st->evidence, (const char *const *)in->probe->evidence.v,
+			            in->probe->evidence.n);
 			for (size_t i = 0; i < in->probe->nfacts; i++) {
 				char *c;
 

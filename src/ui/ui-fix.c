@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "host/host.h"
+#include "report/session.h"
 #include "ui/ui-internal.h"
 
 void
@@ -264,7 +265,8 @@ run_fix(struct ui *ui)
 	}
 	fflush(stdout);
 	if (ui->fix.plan.destructive > 0 && !cli_confirm_loss_prompt(stdout, &ui->fix.plan)) {
-		printf(_("Not confirmed: nothing was deleted. Press Enter to go back to vmtriage."));
+		printf(
+		    _("Not confirmed: nothing was deleted. Press Enter to go back to vmtriage."));
 		fflush(stdout);
 		wait_enter();
 		ui_resume();
@@ -282,10 +284,11 @@ run_fix(struct ui *ui)
 		printf("  | %s\n", ui->fix.report.log.v[i]);
 	printf(_("fix: %s\n"), status_text(ui->fix.report.status));
 	if (ui->fix.report.journal_id != NULL)
-		printf(ui->fix.plan.nundo > 0
-		           ? _("Recorded in the journal; 'vmtriage undo --list' shows it, and can put "
-		               "it back.\n")
-		           : _("Recorded in the journal ('vmtriage undo --list').\n"));
+		printf(
+		    ui->fix.plan.nundo > 0
+		        ? _("Recorded in the journal; 'vmtriage undo --list' shows it, and can put "
+		            "it back.\n")
+		        : _("Recorded in the journal ('vmtriage undo --list').\n"));
 	printf(_("Press Enter to go back to vmtriage."));
 	fflush(stdout);
 	wait_enter();
@@ -299,6 +302,16 @@ static void
 finish(struct ui *ui, enum engine_fix_outcome outcome)
 {
 	ui_walk_leave_stop(ui);
+	if (ui->fix.ran) {
+		struct strlist verify = STRLIST_INIT;
+
+		cli_fix_verify_lines(&ui->fix.report, &verify);
+		session_fix_details(ui->session, &ui->fix.lines, &verify,
+		                    ui->fix.report.journal_id);
+		strlist_free(&verify);
+	} else {
+		session_fix_details(ui->session, &ui->fix.lines, NULL, NULL);
+	}
 	engine_fix_done(ui->engine, outcome);
 	ui_walk_arrive(ui, false);
 }

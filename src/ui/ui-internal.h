@@ -250,6 +250,7 @@ struct ui {
 
 	/* The walk. */
 	struct engine *engine;
+	struct session *session; /* the record of the walk */
 	struct strlist *notes; /* per place on the path: auto-answers, flows entered */
 	size_t nnotes;
 	struct ui_record *records;

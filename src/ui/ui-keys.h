@@ -53,6 +53,8 @@ enum ui_key_group {
 	X(EVIDENCE, UI_KG_WALK, N_("evidence"), N_("Show all that the checks found"), 'e') \
 	X(RUN, UI_KG_WALK, N_("run"), N_("Run the fix shown, or a check again"), 'r') \
 	X(DECLINE, UI_KG_WALK, N_("skip"), N_("Go on without running the fix shown"), 'n') \
+	X(REPORT, UI_KG_WALK, N_("report"), N_("At a verdict: write the walk's report for a ticket"), \
+	    'w') \
 	X(CANCEL, UI_KG_WALK, N_("cancel"), N_("Stop a check; close a pane; clear a field"), UI_ESC) \
 	X(FILTER, UI_KG_START, N_("filter"), N_("Filter the problems by typing"), '/') \
 	X(PASTE, UI_KG_START, N_("paste error"), N_("Paste an error message to find its step"), \

@@ -6,10 +6,16 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "platform/paths.h"
+#include "report/report.h"
+#include "report/session.h"
 #include "ui/ui-internal.h"
 
 static enum ui_look
@@ -132,10 +138,8 @@ ui_verdict_draw(struct ui *ui)
 	int top = ui_walk_draw_frame(ui, verdict_bar_look(n->verdict), left);
 	unsigned more;
 	const struct ui_hint hints[] = {
-	    {UI_ACT_SELECT, _("new problem")},
-	    {UI_ACT_BACK, NULL},
-	    {UI_ACT_EVIDENCE, NULL},
-	    {UI_ACT_UP, _("scroll")},
+	    {UI_ACT_SELECT, _("new problem")}, {UI_ACT_REPORT, NULL},    {UI_ACT_BACK, NULL},
+	    {UI_ACT_EVIDENCE, NULL},           {UI_ACT_UP, _("scroll")},
 	};
 
 	ui_lines_init(&l, ui_body_width());
@@ -185,6 +189,45 @@ ui_verdict_draw(struct ui *ui)
 	free(text);
 }
 
+/*
+ * The report of the walk, in Markdown, beside the sessions:
+ * $XDG_STATE_HOME/vmtriage/reports/ID.md, written aside and renamed.
+ */
+static void
+write_report(struct ui *ui)
+{
+	char *state = platform_state_dir(), *dir = NULL, *path = NULL, *tmp = NULL;
+	FILE *fp = NULL;
+
+	if (ui->session == NULL || state == NULL) {
+		ui_set_message(ui, UI_WARN, "%s",
+		               _("No report: there is no place to keep it (HOME?)."));
+		free(state);
+		return;
+	}
+	dir = xasprintf("%s/reports", state);
+	path = xasprintf("%s/%s.md", dir, ui->session->id);
+	tmp = xasprintf("%s.tmp", path);
+	(void)mkdir(state, 0700);
+	(void)mkdir(dir, 0700);
+	if ((fp = fopen(tmp, "w")) != NULL) {
+		int bad = report_write(fp, ui->session, &ui->cat, REPORT_MD, 0);
+
+		bad |= fclose(fp);
+		fp = bad == 0 ? fp : NULL;
+	}
+	if (fp == NULL || rename(tmp, path) != 0) {
+		ui_set_message(ui, UI_WARN, _("The report could not be written: %s"), path);
+		unlink(tmp);
+	} else {
+		ui_set_message(ui, UI_DIM, _("Report written: %s"), path);
+	}
+	free(tmp);
+	free(path);
+	free(dir);
+	free(state);
+}
+
 void
 ui_verdict_key(struct ui *ui, int key, enum ui_action act)
 {
@@ -199,6 +242,9 @@ ui_verdict_key(struct ui *ui, int key, enum ui_action act)
 		break;
 	case UI_ACT_BACK:
 		ui_walk_back(ui);
+		break;
+	case UI_ACT_REPORT:
+		write_report(ui);
 		break;
 	default:
 		/* Arrows, pages, Home and End scroll; ui_view_scroll ignores the rest. */

@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "host/host.h"
+#include "report/session.h"
 #include "ui/ui-internal.h"
 #include "ui/ui.h"
 
@@ -277,6 +278,9 @@ void
 ui_walk_begin(struct ui *ui, const struct flow *flow, const struct flow_node *node)
 {
 	ui->engine = engine_new(&ui->cat, flow, node, &ui->host_facts);
+	ui->session = session_new(flow, node != NULL ? node->id : NULL, &ui->host_facts, NULL);
+	cli_session_describe(ui->session);
+	session_attach(ui->session, ui->engine);
 	ui->screen = UI_SCREEN_WALK;
 	ui->evidence = false;
 	ui_walk_arrive(ui, false);
@@ -386,6 +390,8 @@ ui_walk_end(struct ui *ui)
 	ui_walk_leave_stop(ui);
 	engine_free(ui->engine);
 	ui->engine = NULL;
+	session_free(ui->session);
+	ui->session = NULL;
 	ui_records_free(ui);
 	for (size_t i = 0; i < ui->nnotes; i++)
 		strlist_free(&ui->notes[i]);

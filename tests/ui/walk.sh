@@ -50,6 +50,13 @@ wait_for "What happens when you start it?" >/dev/null
 keys 2
 expect_screen walk-verdict-escalate "When you ask for help, attach"
 
+# w at a verdict writes the walk's report, and says where.
+keys w
+check "w at a verdict: the report is written, and the screen says where" \
+	wait_for "Report written:"
+check "the report names the walk's verdict and what to attach" \
+	sh -c "f=\$(ls \"$XDG_STATE_HOME\"/vmtriage/reports/*.md | tail -n 1) && grep -q 'When you ask for help, attach' \"\$f\""
+
 # Enter at a verdict goes back to the start screen for a new problem.
 keys Enter
 check "Enter at a verdict starts over" wait_for "Pick the problem closest to yours."
