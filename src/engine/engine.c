@@ -331,6 +331,14 @@ engine_step_ask(struct engine *e, const struct flow_node *n, const struct flow_n
 			if (c->value == NULL || strcmp(c->value, known) != 0)
 				continue;
 			engine_event(e, EV_AUTO_ANSWER, n, "%s=%s", n->fact, known);
+			{
+				struct engine_input in = {.kind = INPUT_AUTO_ANSWER,
+				                          .choice = c,
+				                          .choice_number = e->choices[i].index + 1,
+				                          .node = n};
+
+				engine_tell(e, &in);
+			}
 			if ((*next = engine_follow(e, n, &c->next)) == NULL)
 				return STEP_BROKEN;
 			return STEP_NEXT;

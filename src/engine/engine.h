@@ -107,6 +107,11 @@ enum engine_input_kind {
 	INPUT_CONTINUE, /* a say node read */
 	INPUT_BACK,     /* back a step */
 	INPUT_TAKEN,    /* after any of these */
+	/*
+	 * Not an input: a question the facts answered on the way (node, choice).
+	 * Told as it happens, so a record shows it; a replay leaves it to the walk.
+	 */
+	INPUT_AUTO_ANSWER,
 };
 struct engine_input {
 	enum engine_input_kind kind;
@@ -115,6 +120,7 @@ struct engine_input {
 	const struct probe_result *probe; /* INPUT_PROBE: NULL when only outcome is known */
 	const char *outcome;              /* INPUT_PROBE */
 	enum engine_fix_outcome fix;      /* INPUT_FIX */
+	const struct flow_node *node;     /* INPUT_AUTO_ANSWER: the question */
 };
 typedef void (*engine_watch_fn)(void *ctx, const struct engine *, const struct engine_input *);
 /* Calls fn for every input (NULL: none). One watcher at a time. */

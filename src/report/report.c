@@ -567,7 +567,6 @@ clean_kvs(struct cleaner *c, struct session_kvs *dst, const struct session_kvs *
 	}
 }
 
-
 static void
 clean_step(struct cleaner *c, struct session_step *d, const struct session_step *st)
 {
@@ -577,6 +576,7 @@ clean_step(struct cleaner *c, struct session_step *d, const struct session_step 
 	d->node = clean_name(st->node);
 	d->answer = clean_text(c, st->answer);
 	d->answer_text = clean_text(c, st->answer_text);
+	d->automatic = st->automatic;
 	d->probe = clean_name(st->probe);
 	clean_kvs(c, &d->params, &st->params);
 	d->outcome = clean_name(st->outcome);
@@ -591,7 +591,6 @@ clean_step(struct cleaner *c, struct session_step *d, const struct session_step 
 	d->journal = clean_name(st->journal);
 	d->verdict = clean_name(st->verdict);
 }
-
 
 /* The parts of s a report shows, every string through the gate (see the top). */
 static struct session *
@@ -629,7 +628,6 @@ clean_session(const struct session *s, unsigned flags)
 	report_ids_free(&c.ids);
 	return d;
 }
-
 
 /* ---- what the report says, whatever its format ------------------------- */
 
@@ -1224,9 +1222,16 @@ md_findings(struct strbuf *sb, const struct report *r)
 		if (st->kind == SESSION_ANSWER) {
 			char *text = answer_text(r, st);
 
-			md_prose(sb, _("answered"), "");
-			strbuf_addc(sb, ' ');
-			md_prose(sb, text, "  ");
+			if (st->automatic) {
+				char *line = xasprintf(_("answered from what is known: %s"), text);
+
+				md_prose(sb, line, "  ");
+				free(line);
+			} else {
+				md_prose(sb, _("answered"), "");
+				strbuf_addc(sb, ' ');
+				md_prose(sb, text, "  ");
+			}
 			strbuf_adds(sb, " (");
 			md_code(sb, st->answer);
 			strbuf_addc(sb, ')');
@@ -1449,6 +1454,12 @@ md_step(struct strbuf *sb, const struct report *r, size_t i)
 	case SESSION_ANSWER:
 		t = answer_text(r, st);
 		md_label(sb, _("Answer"));
+		if (st->automatic) {
+			char *line = xasprintf(_("answered from what is known: %s"), t);
+
+			free(t);
+			t = line;
+		}
 		md_prose(sb, t, "  ");
 		strbuf_adds(sb, " (");
 		md_code(sb, st->answer);
@@ -1698,6 +1709,8 @@ y_findings(struct yamlout *y, const struct report *r, const char *key)
 		if (st->kind == SESSION_ANSWER) {
 			y_pair(y, "answer", st->answer);
 			y_take(y, "answer-text", answer_text(r, st));
+			if (st->automatic)
+				y_pair(y, "by", "facts");
 		} else {
 			y_pair(y, "outcome", st->outcome);
 			y_pair(y, "summary", st->summary);
@@ -1726,6 +1739,8 @@ y_step(struct yamlout *y, const struct report *r, size_t i)
 	case SESSION_ANSWER:
 		y_pair(y, "answer", st->answer);
 		y_take(y, "answer-text", answer_text(r, st));
+		if (st->automatic)
+			y_pair(y, "by", "facts");
 		break;
 	case SESSION_PROBE:
 		y_pair(y, "probe", st->probe);

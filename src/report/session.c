@@ -391,6 +391,13 @@ watch(void *ctx, const struct engine *e, const struct engine_input *in)
 		memset(&s->pending_verify, 0, sizeof s->pending_verify);
 		s->pending_journal = NULL;
 		return;
+	case INPUT_AUTO_ANSWER:
+		st = add_step(s, SESSION_ANSWER, f, in->node);
+		st->answer = in->choice->value != NULL ? xstrdup(in->choice->value)
+		                                       : xasprintf("%zu", in->choice_number);
+		st->answer_text = dup_or_null(in->choice->text.en);
+		st->automatic = true;
+		return;
 	case INPUT_CONTINUE:
 		add_step(s, SESSION_CONTINUE, f, n);
 		return;
@@ -489,6 +496,8 @@ emit_step(struct yamlout *y, const struct session_step *st)
 	case SESSION_ANSWER:
 		yamlout_pair(y, "answer", st->answer);
 		emit_opt(y, "answer-text", st->answer_text);
+		if (st->automatic)
+			yamlout_pair(y, "by", "facts");
 		break;
 	case SESSION_PROBE:
 		emit_opt(y, "probe", st->probe);
@@ -718,6 +727,12 @@ load_step(struct loader *l, const struct ynode *m, struct session_step *st)
 	case SESSION_ANSWER:
 		st->answer = get_str(l, m, "answer", true);
 		st->answer_text = get_str(l, m, "answer-text", false);
+		{
+			char *by = get_str(l, m, "by", false);
+
+			st->automatic = by != NULL && strcmp(by, "facts") == 0;
+			free(by);
+		}
 		break;
 	case SESSION_PROBE:
 		st->probe = get_str(l, m, "probe", false);
@@ -930,7 +945,8 @@ session_replay(const struct session *s, struct engine *e, char **err)
 		const struct flow *f = engine_flow(e);
 		int rc = 0;
 
-		if (st->kind == SESSION_END)
+		/* The walk reaches ends and answers from facts by itself. */
+		if (st->kind == SESSION_END || (st->kind == SESSION_ANSWER && st->automatic))
 			continue;
 		if (st->kind == SESSION_BACK) {
 			if (engine_back(e) != 0)

@@ -49,6 +49,7 @@ struct session_step {
 	/* SESSION_ANSWER */
 	char *answer;      /* the choice's value, else its 1-based number */
 	char *answer_text; /* the choice's English text */
+	bool automatic;    /* answered by what was known (a probe's fact), not the user */
 	/* SESSION_PROBE */
 	char *probe; /* the probe's name; NULL when the outcome was given by hand */
 	struct session_kvs params;

@@ -274,6 +274,42 @@ test_replay_flow_changed(void **state)
 	walk_end(&w);
 }
 
+/* A question the facts answer is recorded as such, and the replay leaves it to the walk. */
+static void
+test_auto_answer(void **state)
+{
+	struct walk w;
+	struct session *back;
+	struct engine *e2;
+	char *err = NULL;
+
+	(void)state;
+	memset(&w, 0, sizeof w);
+	w.flow = load_yaml_ok(flow_yaml);
+	facts_set(&w.given, "os", "linux");
+	facts_set(&w.given, "driver", "qemu");
+	w.dir = tmp_path("sessions-auto");
+	w.e = engine_new(NULL, w.flow, NULL, &w.given);
+	w.s = session_new(w.flow, NULL, &w.given, w.dir);
+	session_attach(w.s, w.e);
+	assert_int_equal(engine_continue(w.e), 0);
+	assert_string_equal(engine_node(w.e)->id, "look");
+	back = session_load(w.s->path, &err);
+	assert_non_null(back);
+	assert_int_equal(back->nsteps, 2);
+	assert_int_equal(back->steps[1].kind, SESSION_ANSWER);
+	assert_true(back->steps[1].automatic);
+	assert_string_equal(back->steps[1].node, "pick");
+	assert_string_equal(back->steps[1].answer, "qemu");
+	e2 = engine_new(NULL, w.flow, NULL, &w.given);
+	if (session_replay(back, e2, &err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(engine_node(e2)->id, "look");
+	engine_free(e2);
+	session_free(back);
+	walk_end(&w);
+}
+
 static void
 test_load_errors(void **state)
 {
@@ -353,11 +389,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_record_and_load),
-	    cmocka_unit_test(test_replay_every_step),
-	    cmocka_unit_test(test_replay_flow_changed),
-	    cmocka_unit_test(test_load_errors),
-	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_record_and_load),     cmocka_unit_test(test_replay_every_step),
+	    cmocka_unit_test(test_replay_flow_changed), cmocka_unit_test(test_auto_answer),
+	    cmocka_unit_test(test_load_errors),         cmocka_unit_test(test_find),
 	};
 
 	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
