@@ -956,8 +956,8 @@ transcript_os(struct run *r, const struct flow *flow, struct facts *facts)
 	fprintf(r->out, "%s\n  1. Linux\n  2. macOS\n  3. Windows\n",
 	        _("Which system does the caller use?"));
 	for (;;) {
-		char *line = answer != NULL ? (char *)answer
-		                            : read_line(r, _("The caller's system (number): "));
+		char *line =
+		    answer != NULL ? (char *)answer : read_line(r, _("The caller's OS (number): "));
 
 		if (line == NULL)
 			return false;
@@ -987,6 +987,22 @@ session_footer(struct run *r)
 		        r->session->id, r->session->id);
 }
 
+/* The options run and resume share: --auto, --dry-run, --answers FILE. True when argv[*i] was one.
+ */
+static bool
+walk_option(struct run *r, int argc, char **argv, int *i)
+{
+	if (strcmp(argv[*i], "--auto") == 0)
+		r->auto_mode = true;
+	else if (strcmp(argv[*i], "--dry-run") == 0)
+		r->dry_run = true;
+	else if (strcmp(argv[*i], "--answers") == 0 && *i + 1 < argc)
+		r->answers_path = argv[++*i];
+	else
+		return false;
+	return true;
+}
+
 int
 cli_run(int argc, char **argv)
 {
@@ -1001,12 +1017,8 @@ cli_run(int argc, char **argv)
 
 	r.out = stdout;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--auto") == 0)
-			r.auto_mode = true;
-		else if (strcmp(argv[i], "--dry-run") == 0)
-			r.dry_run = true;
-		else if (strcmp(argv[i], "--answers") == 0 && i + 1 < argc)
-			r.answers_path = argv[++i];
+		if (walk_option(&r, argc, argv, &i))
+			continue;
 		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
 			from_arg = argv[++i];
 		else if (strcmp(argv[i], "--transcript") == 0)
@@ -1128,12 +1140,8 @@ cli_resume(int argc, char **argv)
 
 	r.out = stdout;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--auto") == 0)
-			r.auto_mode = true;
-		else if (strcmp(argv[i], "--dry-run") == 0)
-			r.dry_run = true;
-		else if (strcmp(argv[i], "--answers") == 0 && i + 1 < argc)
-			r.answers_path = argv[++i];
+		if (walk_option(&r, argc, argv, &i))
+			continue;
 		else if (argv[i][0] == '-' || name != NULL) {
 			fprintf(stderr,
 			        _("usage: vmtriage resume [SESSION] [--answers FILE | --auto] "
