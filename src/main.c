@@ -37,8 +37,9 @@ static const struct {
 
 /*
  * Options every command understands, wherever they stand: --lang LANG and
- * --snapshot FILE are taken out of argv. Returns the new argc, or -1 with
- * *missing naming the option that lacks its value.
+ * --snapshot FILE are taken out of argv, and so is --set KEY=VALUE before
+ * the command. Returns the new argc, -1 with *missing naming the option that
+ * lacks its value, or -2 when a --set was not KEY=VALUE (already said).
  */
 static int
 take_global_options(int argc, char **argv, const char **missing)
@@ -51,9 +52,21 @@ take_global_options(int argc, char **argv, const char **missing)
 	    {"--snapshot", &cli_global.snapshot},
 	};
 	int out = 1;
+	bool command = false;
 
 	for (int i = 1; i < argc; i++) {
 		bool taken = false;
+
+		/* --set KEY=VALUE before the command: facts for the wizard (or any walk). */
+		if (!command && strcmp(argv[i], "--set") == 0) {
+			if (i + 1 == argc) {
+				*missing = "--set";
+				return -1;
+			}
+			if (cli_global_set(argv[++i]) != 0)
+				return -2;
+			continue;
+		}
 
 		for (size_t o = 0; o < nitems(opts) && !taken; o++) {
 			size_t len = strlen(opts[o].name);
@@ -71,8 +84,10 @@ take_global_options(int argc, char **argv, const char **missing)
 				taken = true;
 			}
 		}
-		if (!taken)
+		if (!taken) {
+			command = command || argv[i][0] != '-';
 			argv[out++] = argv[i];
+		}
 	}
 	argv[out] = NULL;
 	return out;
@@ -125,6 +140,8 @@ main(int argc, char **argv)
 #endif
 
 	if ((argc = take_global_options(argc, argv, &missing)) < 0) {
+		if (argc == -2)
+			return EXIT_USAGE;
 		if (strcmp(missing, "--lang") == 0)
 			fprintf(stderr,
 			        _("vmtriage: --lang needs a language, such as zh_CN or de\n"));

@@ -27,7 +27,7 @@ static struct strlist broken_paths = STRLIST_INIT;
 void
 cli_usage(FILE *fp)
 {
-	fputs(_("Usage: vmtriage [--lang LANG] [COMMAND [ARGS...]]\n"
+	fputs(_("Usage: vmtriage [--lang LANG] [--set KEY=VALUE]... [COMMAND [ARGS...]]\n"
 	        "Gets virtual machines working again: walks you from a symptom to its cause,\n"
 	        "looking at the machine as it goes, and offers fixes that show what they run.\n"
 	        "\n"
@@ -237,6 +237,25 @@ cli_host_facts(struct facts *f)
 		if (strncmp(k, SNAPSHOT_FACT_PREFIX, pl) == 0 && k[pl] != '\0')
 			facts_set(f, k + pl, snapshot_meta(s, k));
 	}
+	/* Facts given before the command win over what the machine says. */
+	for (size_t i = 0; i < cli_global.set.n; i++)
+		facts_set(f, cli_global.set.keys[i], cli_global.set.values[i]);
+}
+
+int
+cli_global_set(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char *key = NULL;
+
+	if (eq == NULL || eq == kv) {
+		fprintf(stderr, _("vmtriage: --set takes KEY=VALUE, not '%s'\n"), kv);
+		return -1;
+	}
+	key = xstrndup(kv, (size_t)(eq - kv));
+	facts_set(&cli_global.set, key, eq + 1);
+	free(key);
+	return 0;
 }
 
 int

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "engine/facts.h"
 #include "flow/flow.h"
 
 /* Exit statuses, documented in vmtriage(1). */
@@ -27,7 +28,10 @@ struct cli_global {
 	const char *lang;     /* --lang, else from the environment */
 	const char *snapshot; /* --snapshot FILE */
 	struct host *host;    /* the snapshot's host, once loaded */
+	struct facts set;     /* --set KEY=VALUE given before the command */
 };
+/* Takes one --set argument; prints why and returns -1 when it is not KEY=VALUE. */
+int cli_global_set(const char *kv);
 extern struct cli_global cli_global;
 /*
  * Switches messages and flow texts to the next language vmtriage speaks

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "engine/engine.h"
+#include "fix/fix.h"
 #include "util/util.h"
 
 /*
@@ -79,6 +80,13 @@ struct engine {
 	size_t nchoices;
 	struct params params;
 	char *missing;
+
+	/*
+	 * The facts the walk was started with, but for the host's own (os,
+	 * arch): given on the command line or by a snapshot. Probes never
+	 * overwrite them, and they reach the steps' parameters (see give_params).
+	 */
+	struct facts given;
 
 	engine_watch_fn watch;
 	void *watch_ctx;
@@ -231,6 +239,45 @@ engine_follow(struct engine *e, const struct flow_node *from, const struct flow_
 }
 
 /* Works out what a stop shows: the visible choices of an ask, the parameters of a check or fix. */
+/*
+ * Given facts reach a check's or a fix's parameters, so the same flow runs
+ * on a machine laid out as no default expects (a lab, a moved log, an own
+ * key): a fact named PROBE.PARAM (log.file, dhcp.seconds) sets that
+ * parameter of every step running that probe or fix, over what the flow
+ * wrote; a fact named like a parameter (key, known_hosts) fills it where
+ * the step leaves it open.
+ */
+static void
+give_params(struct engine *e, const struct flow_node *n)
+{
+	const char *who = n->kind == NODE_CHECK ? n->probe : n->fix;
+	const struct param_def *defs = NULL;
+	size_t wl = who != NULL ? strlen(who) : 0;
+
+	if (who == NULL || e->given.n == 0)
+		return;
+	if (n->kind == NODE_CHECK) {
+		const struct probe_entry *pe = probe_find(who);
+
+		defs = pe != NULL ? pe->params : NULL;
+	} else {
+		const struct fix_entry *fe = fix_find(who);
+
+		defs = fe != NULL ? fe->params : NULL;
+	}
+	for (size_t i = 0; defs != NULL && defs[i].name != NULL; i++) {
+		const char *name = defs[i].name, *value = facts_get(&e->given, name);
+		char *scoped = xasprintf("%.*s.%s", (int)wl, who, name);
+		const char *over = facts_get(&e->given, scoped);
+
+		free(scoped);
+		if (over != NULL)
+			params_set(&e->params, name, over);
+		else if (value != NULL && params_get(&e->params, name) == NULL)
+			params_set(&e->params, name, value);
+	}
+}
+
 static void
 engine_prepare(struct engine *e, const struct flow_node *n)
 {
@@ -265,6 +312,7 @@ engine_prepare(struct engine *e, const struct flow_node *n)
 				free(missing);
 			missing = NULL;
 		}
+		give_params(e, n);
 		break;
 	default:
 		break;
@@ -532,8 +580,13 @@ engine_new(const struct catalog *cat, const struct flow *flow, const struct flow
 	e = xcalloc(1, sizeof *e);
 	e->cat = cat;
 	e->flow = flow;
-	if (initial != NULL)
+	if (initial != NULL) {
 		facts_copy(&e->facts, initial);
+		for (size_t i = 0; i < initial->n; i++) {
+			if (!facts_is_builtin(initial->keys[i]))
+				facts_set(&e->given, initial->keys[i], initial->values[i]);
+		}
+	}
 	apply_fact_defaults(e, flow);
 	if (start == NULL && (start = flow->start_node) == NULL && flow->start != NULL)
 		start = flow_node_find(flow, flow->start);
@@ -561,6 +614,7 @@ engine_free(struct engine *e)
 	free(e->path);
 	engine_events_free(e->events, e->nevents);
 	facts_free(&e->facts);
+	facts_free(&e->given);
 	free(e->error);
 	free(e);
 }
@@ -757,7 +811,8 @@ engine_probe_done(struct engine *e, const struct probe_result *r)
 	}
 	engine_leave(e);
 	for (i = 0; i < r->nfacts; i++) {
-		if (r->facts[i].key != NULL)
+		/* What the user gave wins over what the probe found. */
+		if (r->facts[i].key != NULL && facts_get(&e->given, r->facts[i].key) == NULL)
 			facts_set(&e->facts, r->facts[i].key, r->facts[i].value);
 	}
 	/* A probe that forgot its outcome could not look: that is the error outcome. */

@@ -89,18 +89,10 @@ static char *
 subnet_network(const char *cidr, struct net_addr *net, unsigned *prefix)
 {
 	char buf[64];
-	size_t nbytes;
 
 	if (!net_cidr_parse(cidr, net, prefix))
 		return NULL;
-	nbytes = net->family == AF_INET ? 4 : 16;
-	for (size_t i = 0; i < nbytes; i++) {
-		unsigned bits = *prefix > i * 8 ? *prefix - (unsigned)i * 8 : 0;
-
-		if (bits > 8)
-			bits = 8;
-		net->bytes[i] &= (unsigned char)(0xff00u >> bits);
-	}
+	net_cidr_mask(net, *prefix);
 	net_addr_str(net, buf, sizeof buf);
 	return xasprintf("%s/%u", buf, *prefix);
 }
@@ -723,6 +715,7 @@ static const struct param_def image_params[] = {
      .type = PARAM_PATH,
      .required = true,
      .under = image_dirs,
+     .under_more = platform_storage_instances,
      .help = N_("the instance's disk image, in Multipass's instance directory (or, for a "
                 "migrated VM, /var/lib/libvirt/images)")},
     {.name = "qemu_img",
@@ -818,6 +811,8 @@ plan_image_repair(const struct params *p, struct host *host, struct fix_plan *pl
 		mine = mine || path_under(path, *d);
 	if (str_eq(os, "linux"))
 		mine = mine || path_under(path, LIBVIRT_IMAGES);
+	if (host_is_live(host) && platform_storage_instances() != NULL)
+		mine = mine || path_under(path, platform_storage_instances());
 	if (!mine) {
 		*cause = xasprintf(
 		    _("%s is not in a directory where instance images are kept on %s"), path, os);
@@ -932,6 +927,10 @@ static const struct param_def guest_dns_params[] = {
      .type = PARAM_ADDRESS,
      .def = "1.1.1.1",
      .help = N_("the DNS server the instance should ask (the document's example: 1.1.1.1)")},
+    {.name = "name",
+     .type = PARAM_NAME,
+     .help = N_("the name to look up afterwards, to verify; default: only check a nameserver "
+                "is set")},
     PROBE_SSH_LOGIN_PARAMS,
     {.name = NULL},
 };
@@ -949,6 +948,10 @@ static const struct param_def guest_dns_params[] = {
  * argv (a privileged step would get sudo only when this machine's user is
  * not root, which says nothing about the instance). The file's contents go
  * to tee on its standard input: no shell on either side.
+ *
+ * It verifies with the guest probe: with name, that the name resolves in
+ * the instance (check=lookup); without, only that a server is set
+ * (check=resolv).
  */
 static int
 plan_guest_dns(const struct params *p, struct host *host, struct fix_plan *plan, char **cause)
@@ -956,6 +959,7 @@ plan_guest_dns(const struct params *p, struct host *host, struct fix_plan *plan,
 	const char *address = params_get(p, "address"), *server = params_get(p, "server");
 	const char *user = params_get(p, "user"), *key = params_get(p, "key");
 	const char *known_hosts = params_get(p, "known_hosts"), *port = params_get(p, "port");
+	const char *name = params_get(p, "name");
 	const char *const mkdir_argv[] = {"sudo", "mkdir", "-p", RESOLVED_DROPIN_DIR, NULL};
 	const char *const tee[] = {"sudo", "tee", RESOLVED_DROPIN, NULL};
 	const char *const restart[] = {"sudo", "systemctl", "restart", "systemd-resolved", NULL};
@@ -963,7 +967,10 @@ plan_guest_dns(const struct params *p, struct host *host, struct fix_plan *plan,
 	struct host_remote rem;
 	char *content = NULL;
 
-	(void)cause;
+	if (name != NULL && !dns_name_valid(name)) {
+		*cause = xasprintf(_("'%s' is not a valid DNS name to look up"), name);
+		return -1;
+	}
 	memset(&rem, 0, sizeof rem);
 	rem.address = address;
 	rem.port = params_get_long(p, "port", 22);
@@ -989,8 +996,12 @@ plan_guest_dns(const struct params *p, struct host *host, struct fix_plan *plan,
 	                         "ubuntu user needs no password for it). /etc/resolv.conf is left "
 	                         "alone: it belongs to systemd-resolved, which writes it again at "
 	                         "every boot, so a line added there would not last."));
-	fix_plan_set_verify(plan, "guest", "ok", "check", "resolv", "address", address, "port",
-	                    port, "user", user, NULL);
+	if (name != NULL)
+		fix_plan_set_verify(plan, "guest", "ok", "check", "lookup", "name", name, "address",
+		                    address, "port", port, "user", user, NULL);
+	else
+		fix_plan_set_verify(plan, "guest", "ok", "check", "resolv", "address", address,
+		                    "port", port, "user", user, NULL);
 	if (key != NULL)
 		params_set(&plan->verify_params, "key", key);
 	if (known_hosts != NULL)

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,24 @@ platform_info(const char *os)
 			return &platforms[i];
 	}
 	return NULL;
+}
+
+const char *
+platform_storage_instances(void)
+{
+	static char buf[4096];
+	const char *storage = getenv("MULTIPASS_STORAGE");
+	size_t n;
+
+	if (storage == NULL || storage[0] != '/')
+		return NULL;
+	n = strlen(storage);
+	while (n > 1 && storage[n - 1] == '/')
+		n--;
+	if (n + sizeof "/data/vault/instances" > sizeof buf)
+		return NULL;
+	snprintf(buf, sizeof buf, "%.*s/data/vault/instances", (int)n, storage);
+	return buf;
 }
 
 const char *

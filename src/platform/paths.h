@@ -45,6 +45,14 @@ const struct platform_info *platform_info(const char *os);
 
 /* Shorthand for platform_info(os)->ssh_key; NULL when unknown. */
 const char *platform_multipass_ssh_key(const char *os);
+/*
+ * Where instance images are when the daemon's storage was moved with
+ * MULTIPASS_STORAGE (Multipass's "Configure where Multipass stores external
+ * data"): $MULTIPASS_STORAGE/data/vault/instances, taken from this process's
+ * environment (give vmtriage the same value as the daemon). NULL when it is
+ * not set, or not an absolute path.
+ */
+const char *platform_storage_instances(void);
 
 /*
  * vmtriage's state directory: $XDG_STATE_HOME/vmtriage, else

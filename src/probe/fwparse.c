@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "probe/fwparse.h"
 #include "probe/probe.h"
@@ -902,4 +903,453 @@ fw_bridge_rules(const struct fw_ruleset *rs, const char *bridge, struct fw_bridg
 		}
 	}
 	br->blocking = fw_blocking_policy(rs, bridge);
+}
+
+/* ---- Linux: the instances' DHCP requests on the input path ------------------- */
+
+#define DHCP_SERVER_PORT 67
+#define DHCP_CLIENT_PORT 68
+#define MAX_CHAIN_DEPTH 16
+
+/* An interface name or pattern ("mpqemubr+" in iptables, "mpqemubr*" in nft) and the bridge. */
+static bool
+if_matches(const char *pattern, const char *bridge)
+{
+	size_t n = strlen(pattern);
+
+	if (n > 0 && (pattern[n - 1] == '+' || pattern[n - 1] == '*'))
+		return strncmp(pattern, bridge, n - 1) == 0;
+	return strcmp(pattern, bridge) == 0;
+}
+
+/* "67", "60:70" or "60-70": whether port is in it; -1 for something else (a name). */
+static int
+port_item(const char *s, size_t len, long port)
+{
+	char *item = trimmed(s, len), *end = NULL;
+	long lo, hi;
+	int m = -1;
+
+	lo = strtol(item, &end, 10);
+	if (end != item && *end == '\0') {
+		m = lo == port;
+	} else if (end != item && (*end == ':' || *end == '-')) {
+		char *e2 = NULL;
+
+		hi = strtol(end + 1, &e2, 10);
+		if (e2 != end + 1 && *e2 == '\0')
+			m = lo <= port && port <= hi;
+	}
+	free(item);
+	return m;
+}
+
+/* A comma-separated list of ports and ranges: 1 port is in it, 0 not, -1 unknown. */
+static int
+port_list(const char *list, long port)
+{
+	int m = 0;
+
+	for (const char *p = list; *p != '\0';) {
+		size_t n = strcspn(p, ",");
+		int v = n > 0 ? port_item(p, n, port) : 0;
+
+		if (v == 1)
+			return 1;
+		if (v == -1)
+			m = -1;
+		p += n + (p[n] == ',');
+	}
+	return m;
+}
+
+/* A comma-separated list holds word (case folded). */
+static bool
+list_has(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = list; *p != '\0';) {
+		size_t n = strcspn(p, ",");
+
+		while (n > 0 && isspace((unsigned char)*p)) {
+			p++;
+			n--;
+		}
+		if (n >= wl && strncasecmp(p, word, wl) == 0 &&
+		    (n == wl || isspace((unsigned char)p[wl])))
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+/* A source address or network holds 0.0.0.0, where DHCP discovers come from. */
+static bool
+holds_unspecified(const char *a)
+{
+	return strncmp(a, "0.0.0.0", 7) == 0 && (a[7] == '\0' || a[7] == '/');
+}
+
+/* A destination holds 255.255.255.255, where they go. */
+static bool
+holds_broadcast(const char *a)
+{
+	const char *slash = strchr(a, '/');
+
+	if (slash != NULL && strcmp(slash, "/0") == 0)
+		return true;
+	return strncmp(a, "255.255.255.255", 15) == 0 &&
+	       (a[15] == '\0' || strcmp(a + 15, "/32") == 0);
+}
+
+/* Folds one match's result into the rule's: any "no" wins, then any "cannot tell". */
+static void
+fold(int *m, int v)
+{
+	if (v == 0 || *m == 0)
+		*m = 0;
+	else if (v == -1)
+		*m = -1;
+}
+
+static int
+negate(int v, bool neg)
+{
+	return v == -1 || !neg ? v : !v;
+}
+
+/* "-A INPUT -i mpqemubr0 -p udp -m udp --dport 67 -j DROP" */
+static int
+iptables_matches_dhcp(const struct toks *t, const char *bridge)
+{
+	int m = 1;
+	bool neg = false;
+
+	for (size_t i = 2; i < t->n && m != 0; i++) {
+		const char *w = t->v[i].s;
+		const char *v = i + 1 < t->n ? t->v[i + 1].s : NULL;
+		int r;
+
+		if (tok_is(t, i, "!")) {
+			neg = true;
+			continue;
+		}
+		if (strcmp(w, "-j") == 0 || strcmp(w, "--jump") == 0 || strcmp(w, "-g") == 0 ||
+		    strcmp(w, "--goto") == 0)
+			break; /* the target and its own options */
+		if (v == NULL) {
+			fold(&m, -1);
+			break;
+		}
+		i++;
+		if (strcmp(w, "-m") == 0 || strcmp(w, "--match") == 0) {
+			neg = false;
+			continue;
+		}
+		if (strcmp(w, "-p") == 0 || strcmp(w, "--protocol") == 0)
+			r = strcasecmp(v, "udp") == 0 || strcmp(v, "17") == 0 ||
+			    strcasecmp(v, "all") == 0 || strcmp(v, "0") == 0;
+		else if (strcmp(w, "-i") == 0 || strcmp(w, "--in-interface") == 0)
+			r = if_matches(v, bridge);
+		else if (strcmp(w, "-s") == 0 || strcmp(w, "--source") == 0)
+			r = holds_unspecified(v);
+		else if (strcmp(w, "-d") == 0 || strcmp(w, "--destination") == 0)
+			r = holds_broadcast(v);
+		else if (strcmp(w, "--dport") == 0 || strcmp(w, "--destination-port") == 0 ||
+		         strcmp(w, "--dports") == 0 || strcmp(w, "--destination-ports") == 0)
+			r = port_list(v, DHCP_SERVER_PORT);
+		else if (strcmp(w, "--sport") == 0 || strcmp(w, "--source-port") == 0 ||
+		         strcmp(w, "--sports") == 0 || strcmp(w, "--source-ports") == 0)
+			r = port_list(v, DHCP_CLIENT_PORT);
+		else if (strcmp(w, "--ports") == 0)
+			r = port_list(v, DHCP_SERVER_PORT) == 1 ||
+			            port_list(v, DHCP_CLIENT_PORT) == 1
+			        ? 1
+			        : port_list(v, DHCP_SERVER_PORT);
+		else if (strcmp(w, "--ctstate") == 0 || strcmp(w, "--state") == 0)
+			r = list_has(v, "NEW");
+		else if (strcmp(w, "--dst-type") == 0)
+			r = list_has(v, "BROADCAST");
+		else if (strcmp(w, "--pkt-type") == 0)
+			r = strcasecmp(v, "broadcast") == 0;
+		else if (strcmp(w, "--comment") == 0)
+			r = neg ? -1 : 1;
+		else if (v[0] == '-' || strcmp(v, "!") == 0) {
+			i--; /* an option of its own, without a value */
+			r = -1;
+		} else
+			r = -1;
+		fold(&m, negate(r, neg));
+		neg = false;
+	}
+	return m;
+}
+
+/* nft's value after a selector: "67", "!= 67", "{ 67, 68 }"; *neg for "!=". Owned. */
+static char *
+nft_value(const struct toks *t, size_t *i, bool *neg)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	*neg = false;
+	if (*i < t->n && tok_is(t, *i, "!=")) {
+		*neg = true;
+		(*i)++;
+	} else if (*i < t->n && tok_is(t, *i, "==")) {
+		(*i)++;
+	}
+	if (*i >= t->n)
+		return strbuf_detach(&sb);
+	if (tok_is(t, *i, "{")) {
+		for ((*i)++; *i < t->n && !tok_is(t, *i, "}"); (*i)++) {
+			const char *s = t->v[*i].s;
+			size_t n = strlen(s);
+
+			if (n > 0 && s[n - 1] == ',')
+				n--;
+			strbuf_addf(&sb, "%s%.*s", sb.len > 0 ? "," : "", (int)n, s);
+		}
+	} else {
+		strbuf_addf(&sb, "%s", t->v[*i].s);
+	}
+	return strbuf_detach(&sb);
+}
+
+/* 'iifname "mpqemubr0" udp dport 67 counter packets 0 bytes 0 drop' */
+static int
+nft_matches_dhcp(const struct toks *t, const char *bridge)
+{
+	int m = 1;
+
+	for (size_t i = 0; i < t->n && m != 0; i++) {
+		const char *w = t->v[i].s;
+		char *v = NULL;
+		bool neg = false;
+		int r = -1;
+
+		if (t->v[i].quoted) {
+			fold(&m, -1);
+			continue;
+		}
+		if (nft_verdict(t, i) != NULL || strcmp(w, "jump") == 0 || strcmp(w, "goto") == 0 ||
+		    strcmp(w, "queue") == 0)
+			break;
+		if (strcmp(w, "counter") == 0) {
+			if (tok_is(t, i + 1, "packets"))
+				i += 4; /* packets N bytes N */
+			continue;
+		}
+		if (strcmp(w, "comment") == 0) {
+			i++;
+			continue;
+		}
+		if (strcmp(w, "log") == 0) {
+			while (i + 2 < t->n &&
+			       (tok_is(t, i + 1, "prefix") || tok_is(t, i + 1, "level") ||
+			        tok_is(t, i + 1, "group") || tok_is(t, i + 1, "flags")))
+				i += 2;
+			continue;
+		}
+		if (strcmp(w, "meta") == 0 && i + 1 < t->n) {
+			i++;
+			w = t->v[i].s;
+		}
+		if (strcmp(w, "iifname") == 0 || strcmp(w, "iif") == 0) {
+			i++;
+			v = nft_value(t, &i, &neg);
+			r = if_matches(v, bridge);
+			for (const char *p = strchr(v, ',') != NULL ? v : ""; *p != '\0';) {
+				size_t n = strcspn(p, ",");
+				char *name = trimmed(p, n);
+
+				r = p == v ? 0 : r; /* a set: any of its names */
+				r = r || if_matches(name, bridge);
+				free(name);
+				p += n + (p[n] == ',');
+			}
+		} else if (strcmp(w, "udp") == 0 || strcmp(w, "th") == 0) {
+			bool d = tok_is(t, i + 1, "dport"), s = tok_is(t, i + 1, "sport");
+
+			if (d || s) {
+				i += 2;
+				v = nft_value(t, &i, &neg);
+				r = port_list(v, d ? DHCP_SERVER_PORT : DHCP_CLIENT_PORT);
+			} else if (strcmp(w, "udp") == 0) {
+				r = -1;
+			}
+		} else if (strcmp(w, "l4proto") == 0 ||
+		           (strcmp(w, "ip") == 0 && tok_is(t, i + 1, "protocol"))) {
+			i += strcmp(w, "ip") == 0 ? 2 : 1;
+			v = nft_value(t, &i, &neg);
+			r = list_has(v, "udp") || list_has(v, "17");
+		} else if (strcmp(w, "nfproto") == 0) {
+			i++;
+			v = nft_value(t, &i, &neg);
+			r = list_has(v, "ipv4");
+		} else if (strcmp(w, "pkttype") == 0) {
+			i++;
+			v = nft_value(t, &i, &neg);
+			r = list_has(v, "broadcast");
+		} else if (strcmp(w, "ip") == 0 &&
+		           (tok_is(t, i + 1, "saddr") || tok_is(t, i + 1, "daddr"))) {
+			bool src = tok_is(t, i + 1, "saddr");
+
+			i += 2;
+			v = nft_value(t, &i, &neg);
+			r = src ? holds_unspecified(v) : holds_broadcast(v);
+			if (strchr(v, ',') != NULL)
+				r = -1;
+		} else if (strcmp(w, "ct") == 0 && tok_is(t, i + 1, "state")) {
+			i += 2;
+			v = nft_value(t, &i, &neg);
+			r = list_has(v, "new") || list_has(v, "untracked");
+		} else if (strcmp(w, "ct") == 0 && tok_is(t, i + 1, "status")) {
+			i += 2;
+			v = nft_value(t, &i, &neg);
+			r = list_has(v, "dnat") || list_has(v, "snat") ? 0 : -1;
+		} else if (strcmp(w, "tcp") == 0 || strcmp(w, "icmp") == 0 ||
+		           strcmp(w, "icmpv6") == 0 || strcmp(w, "sctp") == 0 ||
+		           strcmp(w, "dccp") == 0 || strcmp(w, "ip6") == 0 ||
+		           strcmp(w, "oifname") == 0 || strcmp(w, "oif") == 0) {
+			/* Another protocol, IPv6, or an output interface the input path has not. */
+			i++;
+			v = nft_value(t, &i, &neg);
+			r = 0;
+			neg = false;
+		}
+		fold(&m, negate(r, neg));
+		free(v);
+	}
+	return m;
+}
+
+int
+fw_rule_matches_dhcp(const struct fw_rule *r, const char *bridge)
+{
+	struct toks t;
+	int m;
+
+	tokenize(r->text, strlen(r->text), &t);
+	m = tok_is(&t, 0, "-A") ? iptables_matches_dhcp(&t, bridge) : nft_matches_dhcp(&t, bridge);
+	toks_free(&t);
+	return m;
+}
+
+enum walk { WALK_ON, WALK_ACCEPTED, WALK_DROPPED };
+
+static bool
+same_table(const struct fw_rule *r, const char *family, const char *table)
+{
+	return strcmp(r->family, family) == 0 && strcmp(r->table, table) == 0;
+}
+
+static bool
+chain_exists(const struct fw_ruleset *rs, const char *family, const char *table, const char *chain)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		if (same_table(&rs->rules[i], family, table) &&
+		    strcmp(rs->rules[i].chain, chain) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+is_goto(const struct fw_rule *r)
+{
+	return strstr(r->text, " -g ") != NULL || strstr(r->text, " --goto ") != NULL ||
+	       strstr(r->text, "goto ") != NULL;
+}
+
+/*
+ * The requests through one chain. sure: they certainly get here (else a drop
+ * proves nothing, while an accept still may let them through).
+ */
+static enum walk
+walk_chain(const struct fw_ruleset *rs, const char *family, const char *table, const char *chain,
+           const char *bridge, bool sure, int depth, struct fw_dhcp_drop *d)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct fw_rule *r = &rs->rules[i];
+		const char *tg = r->target;
+		enum walk w;
+		int m;
+
+		if (!same_table(r, family, table) || strcmp(r->chain, chain) != 0)
+			continue;
+		if ((m = fw_rule_matches_dhcp(r, bridge)) == 0)
+			continue;
+		if (strcmp(tg, "ACCEPT") == 0)
+			return WALK_ACCEPTED;
+		if (strcmp(tg, "DROP") == 0 || strcmp(tg, "REJECT") == 0) {
+			if (sure && m == 1) {
+				d->rule = r;
+				return WALK_DROPPED;
+			}
+			continue;
+		}
+		if (strcmp(tg, "RETURN") == 0) {
+			if (m == 1)
+				return WALK_ON;
+			sure = false;
+			continue;
+		}
+		if (tg[0] == '\0' || strcmp(tg, chain) == 0 || depth >= MAX_CHAIN_DEPTH ||
+		    !chain_exists(rs, family, table, tg))
+			continue; /* LOG, MARK...; or a loop */
+		w = walk_chain(rs, family, table, tg, bridge, sure && m == 1, depth + 1, d);
+		if (w != WALK_ON)
+			return w;
+		if (m == 1 && is_goto(r))
+			return WALK_ON;
+	}
+	return WALK_ON;
+}
+
+static bool
+input_base_chain(const char *family, const char *table, const char *hook, const char *text)
+{
+	if (strcmp(hook, "input") != 0)
+		return false;
+	if (text[0] == '-' || text[0] == ':') /* iptables-save: the filter table's INPUT */
+		return strcmp(table, "filter") == 0;
+	return strcmp(family, "ip") == 0 || strcmp(family, "inet") == 0;
+}
+
+bool
+fw_dhcp_blocked(const struct fw_ruleset *rs, const char *bridge, struct fw_dhcp_drop *d)
+{
+	memset(d, 0, sizeof *d);
+	/* Base chains with rules: their first rule stands for them. */
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct fw_rule *r = &rs->rules[i];
+		bool first = true;
+
+		if (!input_base_chain(r->family, r->table, r->hook, r->text))
+			continue;
+		for (size_t k = 0; k < i && first; k++)
+			first = !same_table(&rs->rules[k], r->family, r->table) ||
+			        strcmp(rs->rules[k].chain, r->chain) != 0;
+		if (!first)
+			continue;
+		if (walk_chain(rs, r->family, r->table, r->chain, bridge, true, 0, d) ==
+		    WALK_DROPPED)
+			return true;
+	}
+	/* Input chains whose policy drops what no rule of theirs accepted. */
+	for (size_t i = 0; i < rs->npolicies; i++) {
+		const struct fw_policy *p = &rs->policies[i];
+		struct fw_dhcp_drop none;
+
+		if (!input_base_chain(p->family, p->table, p->hook, p->text) ||
+		    strcmp(p->policy, "DROP") != 0)
+			continue;
+		if (walk_chain(rs, p->family, p->table, p->chain, bridge, true, 0, &none) ==
+		    WALK_ON) {
+			d->policy = p;
+			return true;
+		}
+	}
+	return false;
 }

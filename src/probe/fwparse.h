@@ -114,4 +114,23 @@ void fw_bridge_rules(const struct fw_ruleset *rs, const char *bridge, struct fw_
 /* The forward-hook policy of rs that drops bridge's traffic, or NULL (see blocking above). */
 const struct fw_policy *fw_blocking_policy(const struct fw_ruleset *rs, const char *bridge);
 
+/*
+ * How the instances' DHCP requests fare on this host's input path: UDP from
+ * 0.0.0.0 port 68 to 255.255.255.255 port 67, coming in on the bridge.
+ * iptables-save listings: the filter table's INPUT chain; nft listings: every
+ * base chain with hook input of an ip or inet table (a drop in any of them is
+ * final, whatever the others accept). Rules are followed in order, into the
+ * chains they jump to; the first that decides the requests' fate wins. A rule
+ * with a match this parser does not know counts only when that errs towards
+ * "not blocked" (an accept stops the walk, a drop is passed over).
+ */
+struct fw_dhcp_drop {
+	const struct fw_rule *rule;     /* the DROP or REJECT that decides, or NULL */
+	const struct fw_policy *policy; /* else the input chain's DROP policy, or NULL */
+};
+/* True when rs drops or rejects them; d says by what. */
+bool fw_dhcp_blocked(const struct fw_ruleset *rs, const char *bridge, struct fw_dhcp_drop *d);
+/* Whether a rule (either syntax) matches them: 1 yes, 0 no, -1 cannot tell. */
+int fw_rule_matches_dhcp(const struct fw_rule *r, const char *bridge);
+
 #endif

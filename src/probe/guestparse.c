@@ -372,6 +372,93 @@ guest_resolvectl_parse(const char *text, size_t len, struct strlist *servers,
 	return n;
 }
 
+/* ---- name lookups ------------------------------------------------------------- */
+
+/*
+ * Whether w reads as an address: IPv4's digits and dots, or IPv6's hex
+ * digits and colons (maybe with a dotted end), maybe a "%zone" after them.
+ * Loose on purpose: what matters is telling an address from a name or a
+ * word of prose.
+ */
+static bool
+looks_like_address(const char *w)
+{
+	size_t n = strspn(w, "0123456789abcdefABCDEF.:");
+
+	if (n == 0 || (w[n] != '\0' && w[n] != '%'))
+		return false;
+	if (w[n] == '%' && w[n + 1] == '\0')
+		return false;
+	if (memchr(w, ':', n) != NULL)
+		return true;
+	return strspn(w, "0123456789.") == n && memchr(w, '.', n) != NULL;
+}
+
+size_t
+guest_getent_parse(const char *text, size_t len, struct strlist *addrs, struct strlist *lines)
+{
+	struct lines l;
+	char *line = NULL;
+	size_t n = 0;
+
+	lines_init(&l, text, len);
+	while ((line = lines_next(&l)) != NULL) {
+		const char *s = line;
+		char *addr = next_word(&s);
+
+		if (addr != NULL && looks_like_address(addr)) {
+			strlist_add(addrs, addr);
+			if (lines != NULL)
+				strlist_add(lines, line);
+			n++;
+		}
+		free(addr);
+		free(line);
+	}
+	return n;
+}
+
+size_t
+guest_nslookup_parse(const char *text, size_t len, struct strlist *addrs)
+{
+	struct lines l;
+	char *line = NULL;
+	bool named = false, cont = false;
+	size_t n = 0;
+
+	lines_init(&l, text, len);
+	while ((line = lines_next(&l)) != NULL) {
+		const char *s = skip_space(line), *rest = NULL;
+		char *addr = NULL;
+
+		if (str_has_prefix(s, "Name:")) {
+			named = true;
+			cont = false;
+		} else if (named && str_has_prefix(s, "Address")) {
+			/* "Address: A", "Address 1: A NAME", "Addresses: A" */
+			rest = s + strlen("Address");
+			rest += strspn(rest, "es0123456789 \t");
+			if (*rest == ':') {
+				rest++;
+				addr = next_word(&rest);
+				cont = s[strlen("Address")] == 'e';
+			}
+		} else if (named && cont && s != line && *s != '\0') {
+			/* Windows lists more addresses on indented lines under "Addresses:". */
+			rest = s;
+			addr = next_word(&rest);
+		} else
+			cont = false;
+		if (addr != NULL && looks_like_address(addr) && !strlist_has(addrs, addr)) {
+			strlist_add(addrs, addr);
+			n++;
+		}
+		free(addr);
+		free(line);
+	}
+	return n;
+}
+
 /* ---- fstab -------------------------------------------------------------------- */
 
 bool

@@ -8,6 +8,8 @@
  *   cloud-init status --long       guest_ci_parse
  *   /etc/resolv.conf               guest_resolv_parse
  *   resolvectl status              guest_resolvectl_parse
+ *   getent hosts NAME              guest_getent_parse
+ *   nslookup NAME                  guest_nslookup_parse
  *   /etc/fstab                     guest_fstab_parse
  *   netplan, ifupdown, ifcfg, nm   guest_netplan_parse, guest_ifupdown_parse,
  *                                  guest_ifcfg_parse, guest_nmconn_parse
@@ -70,6 +72,22 @@ bool guest_is_resolved_stub(const char *addr);
  */
 size_t guest_resolvectl_parse(const char *text, size_t len, struct strlist *servers,
                               struct strlist *fallback);
+
+/*
+ * `getent hosts NAME`: "ADDRESS NAME [ALIAS...]" a line. The addresses go
+ * to addrs and the lines (as printed, without their end) to lines (may be
+ * NULL), in order; a line whose first word is not an address is left out.
+ * Returns how many addresses.
+ */
+size_t guest_getent_parse(const char *text, size_t len, struct strlist *addrs,
+                          struct strlist *lines);
+/*
+ * `nslookup NAME`, bind's or BusyBox's: the addresses after the first
+ * "Name:" line ("Address: A", "Address 1: A [NAME]", "Addresses: A"), each
+ * once, in order; the server's own "Address:" above it is left out.
+ * Returns how many.
+ */
+size_t guest_nslookup_parse(const char *text, size_t len, struct strlist *addrs);
 
 /* ---- fstab ---------------------------------------------------------------- */
 

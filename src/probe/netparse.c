@@ -79,6 +79,20 @@ out:
 }
 
 void
+net_cidr_mask(struct net_addr *a, unsigned prefix)
+{
+	size_t nbytes = a->family == AF_INET ? 4 : 16;
+
+	for (size_t i = 0; i < nbytes; i++) {
+		unsigned bits = prefix > i * 8 ? prefix - (unsigned)i * 8 : 0;
+
+		if (bits > 8)
+			bits = 8;
+		a->bytes[i] &= (unsigned char)(0xff00u >> bits);
+	}
+}
+
+void
 net_cidr_probe_addr(const struct net_addr *net, unsigned prefix, struct net_addr *out)
 {
 	size_t len = net->family == AF_INET ? 4 : 16;

@@ -37,6 +37,8 @@ void net_cidr_probe_addr(const struct net_addr *net, unsigned prefix, struct net
  * none (past its end, or onto an IPv4 subnet's broadcast address).
  */
 bool net_cidr_next(const struct net_addr *net, unsigned prefix, struct net_addr *a);
+/* Clears a's host bits, leaving the network of a/prefix. */
+void net_cidr_mask(struct net_addr *a, unsigned prefix);
 /* The address as text, in buf of at least 46 bytes; returns buf. */
 char *net_addr_str(const struct net_addr *a, char *buf, size_t len);
 

@@ -303,21 +303,27 @@ check_under(const struct param_def *def, const char *value)
 {
 	struct strbuf sb = STRBUF_INIT;
 	bool windows = is_windows_absolute(value);
+	const char *more = def->under_more != NULL ? def->under_more() : NULL;
 	char *msg = NULL;
 
 	if (def->under == NULL)
 		return NULL;
-	for (const char *const *d = def->under; *d != NULL; d++) {
-		size_t n = strlen(*d);
+	for (const char *const *d = def->under; *d != NULL || more != NULL; d++) {
+		const char *dir = *d != NULL ? *d : more;
+		size_t n = strlen(dir);
 
-		while (n > 1 && ((*d)[n - 1] == '/' || (*d)[n - 1] == '\\'))
+		if (*d == NULL)
+			more = NULL; /* the last one */
+		while (n > 1 && (dir[n - 1] == '/' || dir[n - 1] == '\\'))
 			n--;
-		if (strlen(value) >= n && path_prefix_equal(value, *d, n, windows) &&
+		if (strlen(value) >= n && path_prefix_equal(value, dir, n, windows) &&
 		    (value[n] == '\0' || value[n] == '/' || (windows && value[n] == '\\'))) {
 			strbuf_free(&sb);
 			return NULL;
 		}
-		strbuf_addf(&sb, "%s%s", sb.len > 0 ? ", " : "", *d);
+		strbuf_addf(&sb, "%s%s", sb.len > 0 ? ", " : "", dir);
+		if (*d == NULL)
+			break;
 	}
 	msg = xasprintf(_("'%s' is not inside %s"), value, sb.buf);
 	strbuf_free(&sb);

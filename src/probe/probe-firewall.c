@@ -17,6 +17,16 @@
  * ruleset` when no listing shows a Multipass rule. A FORWARD policy of DROP
  * in the other backend (Docker sets one) drops what Multipass's rules
  * accept, and is reported as such.
+ *
+ * Before all that, the input path: a rule that drops or rejects the
+ * instances' DHCP requests (UDP port 67) on their way to dnsmasq, in any
+ * listing (both iptables backends' filter INPUT, nft's input base chains,
+ * each of which the requests must pass), or an INPUT policy of DROP that
+ * nothing accepts them ahead of. The instances then get no address at all
+ * (Multipass: "No IP assigned"), whatever the forward rules say, so that is
+ * reported first. nft's listing is read for it even when an iptables listing
+ * already showed Multipass's rules (nft's own tables are in no iptables
+ * listing); a snapshot without it just goes without.
  */
 #include "config.h"
 
@@ -64,13 +74,19 @@ static const struct outcome_def firewall_outcomes[] = {
     {"forward_blocked",
      N_("Linux: Multipass's rules are in place, but another table's forward chain drops the "
         "bridge's traffic by policy (Docker's FORWARD DROP in the other iptables backend)")},
+    {"dhcp_blocked",
+     N_("Linux: a firewall rule on this host drops or rejects the instances' DHCP requests (UDP "
+        "port 67)")},
     {"unreadable", N_("the firewall cannot be read without administrator rights (sudo)")},
     {NULL, NULL},
 };
 
 static const char *const firewall_facts[] = {
-    "firewall.state",  "firewall.blockall", "firewall.stealth", "firewall.app", "firewall.managed",
-    "firewall.bridge", "firewall.backend",  "firewall.subnet",  NULL,
+    "firewall.state",     "firewall.blockall",
+    "firewall.stealth",   "firewall.app",
+    "firewall.managed",   "firewall.bridge",
+    "firewall.backend",   "firewall.subnet",
+    "firewall.dhcp_rule", NULL,
 };
 
 static int
@@ -394,6 +410,7 @@ struct fw_source {
 	bool nft;
 	enum src_state state;
 	struct fw_ruleset rs;
+	bool extra; /* read for the DHCP check only (nft, when iptables showed Multipass) */
 };
 
 static const char *const argv_legacy[] = {"iptables-legacy-save", NULL};
@@ -453,6 +470,8 @@ read_source(const struct probe_ctx *ctx, struct fw_source *src, struct probe_res
 		probe_result_evidence(r, "%s: %s", src->name, hr.message);
 		goto out;
 	case HOST_NOT_COLLECTED:
+		if (src->extra) /* a snapshot taken before it was asked for */
+			goto out;
 		fail_with(r, &hr);
 		rc = -1;
 		goto out;
@@ -525,7 +544,7 @@ judge_bridge(struct fw_source *src, const char *bridge, struct bridge_verdict *v
 		struct fw_bridge_rules br;
 		int score;
 
-		if (src[i].state != SRC_READ)
+		if (src[i].state != SRC_READ || src[i].extra)
 			continue;
 		fw_bridge_rules(&src[i].rs, bridge, &br);
 		score = (br.fwd_out != NULL) + (br.fwd_in != NULL) + (br.masquerade != NULL);
@@ -561,7 +580,7 @@ judge_bridge(struct fw_source *src, const char *bridge, struct bridge_verdict *v
 		v->blocking_src = v->best;
 	}
 	for (int i = 0; i < S_COUNT && v->blocking == NULL; i++) {
-		if (i == v->best || src[i].state != SRC_READ)
+		if (i == v->best || src[i].state != SRC_READ || src[i].extra)
 			continue;
 		/* nft's listing shows iptables-nft's tables again: not another backend. */
 		if ((i == S_NFT && v->best == S_NFTSAVE) || (i == S_NFTSAVE && v->best == S_NFT))
@@ -619,7 +638,7 @@ report_none(const struct probe_ctx *ctx, struct probe_result *r, const struct fw
 	struct strbuf read = STRBUF_INIT;
 
 	for (int i = 0; i < S_COUNT; i++) {
-		if (src[i].state == SRC_READ)
+		if (src[i].state == SRC_READ && !src[i].extra)
 			strbuf_addf(&read, "%s%s (%zu rules)", read.len > 0 ? ", " : "",
 			            src[i].name, src[i].rs.nrules);
 	}
@@ -715,6 +734,131 @@ report_bridge(const struct probe_ctx *ctx, struct probe_result *r, struct fw_sou
 		                      b->name, bridge);
 }
 
+/* The first listing whose input path drops bridge's DHCP requests, and how; -1 none. */
+static int
+judge_dhcp(const struct fw_source *src, const char *bridge, struct fw_dhcp_drop *d)
+{
+	for (int i = 0; i < S_COUNT; i++) {
+		if (src[i].state == SRC_READ && fw_dhcp_blocked(&src[i].rs, bridge, d))
+			return i;
+	}
+	memset(d, 0, sizeof *d);
+	return -1;
+}
+
+/* What the forward rules would have said, as evidence beside the DHCP drop. */
+static void
+dhcp_other_finding(struct probe_result *r, struct fw_source *src, const char *bridge,
+                   const struct bridge_verdict *v)
+{
+	const struct fw_source *b;
+
+	if (v->outcome == NULL)
+		return;
+	b = &src[v->best];
+	if (v->br.nrules > 0)
+		probe_result_fact(r, "firewall.backend", "%s", source_tool(v->best));
+	if (v->br.subnet[0] != '\0')
+		probe_result_fact(r, "firewall.subnet", "%s", v->br.subnet);
+	if (strcmp(v->outcome, "rules_missing") == 0 && v->br.nrules == 0)
+		probe_result_evidence(r, _("besides: no Multipass rule for %s in any listing"),
+		                      bridge);
+	else if (strcmp(v->outcome, "rules_missing") == 0)
+		probe_result_evidence(
+		    r, _("besides: Multipass's rules for %s are incomplete (%s: missing %s)"),
+		    bridge, b->name, v->missing.buf);
+	else if (strcmp(v->outcome, "forward_blocked") == 0)
+		probe_result_evidence(
+		    r, _("besides: a forward chain drops %s's traffic by policy (%s:%zu: %s)"),
+		    bridge, src[v->blocking_src].name, v->blocking->line, v->blocking->text);
+	else
+		probe_result_evidence(r,
+		                      _("besides: Multipass's forward and NAT rules for %s are in "
+		                        "place (%s)"),
+		                      bridge, source_tool(v->best));
+	if (v->br.dhcp != NULL)
+		rule_evidence(r, b, v->br.dhcp);
+}
+
+static void
+report_dhcp(struct probe_result *r, struct fw_source *src, const char *bridge, int ds,
+            const struct fw_dhcp_drop *d)
+{
+	const struct fw_source *s = &src[ds];
+	struct bridge_verdict v;
+
+	probe_result_set_outcome(r, "dhcp_blocked");
+	probe_result_fact(r, "firewall.bridge", "%s", bridge);
+	if (d->rule != NULL) {
+		const struct fw_rule *x = d->rule;
+
+		probe_result_fact(r, "firewall.dhcp_rule", "%s", x->text);
+		rule_evidence(r, s, x);
+		if (!s->nft)
+			probe_result_summary(
+			    r,
+			    _("A firewall rule on this host (%s, chain %s) drops or rejects the "
+			      "instances' DHCP requests (UDP port 67) on %s before dnsmasq gets "
+			      "them, "
+			      "so they get no address: delete it ('sudo %s -D %s'), or accept them "
+			      "ahead of it ('sudo %s -I INPUT -i %s -p udp --dport 67 -j ACCEPT'). "
+			      "If "
+			      "a firewall service (ufw, firewalld) made the rule, change it there, "
+			      "or "
+			      "it comes back."),
+			    source_tool(ds), x->chain, bridge, source_tool(ds),
+			    x->text + (strncmp(x->text, "-A ", 3) == 0 ? 3 : 0), source_tool(ds),
+			    bridge);
+		else
+			probe_result_summary(
+			    r,
+			    _("A firewall rule on this host (nft, chain %s of table %s %s) drops "
+			      "or "
+			      "rejects the instances' DHCP requests (UDP port 67) on %s before "
+			      "dnsmasq gets them, so they get no address: delete it (its handle is "
+			      "in 'sudo nft -a list chain %s %s %s'; then 'sudo nft delete rule %s "
+			      "%s "
+			      "%s handle N'), or accept them ahead of it in the same chain ('sudo "
+			      "nft "
+			      "insert rule %s %s %s iifname %s udp dport 67 accept'). If a "
+			      "firewall "
+			      "service (ufw, firewalld) made the rule, change it there, or it "
+			      "comes "
+			      "back."),
+			    x->chain, x->family, x->table, bridge, x->family, x->table, x->chain,
+			    x->family, x->table, x->chain, x->family, x->table, x->chain, bridge);
+	} else {
+		const struct fw_policy *p = d->policy;
+
+		probe_result_fact(r, "firewall.dhcp_rule", "%s", p->text);
+		probe_result_evidence(r, "%s:%zu: %s", s->name, p->line, p->text);
+		if (!s->nft)
+			probe_result_summary(
+			    r,
+			    _("The INPUT chain of %s drops by policy what it does not accept, and "
+			      "nothing in it accepts the instances' DHCP requests (UDP port 67) on "
+			      "%s, so they get no address: accept them ('sudo %s -I INPUT -i %s -p "
+			      "udp --dport 67 -j ACCEPT'; with ufw: 'sudo ufw allow in on %s to "
+			      "any "
+			      "port 67 proto udp')."),
+			    source_tool(ds), bridge, source_tool(ds), bridge, bridge);
+		else
+			probe_result_summary(
+			    r,
+			    _("Chain %s of table %s %s drops by policy what it does not accept, "
+			      "and "
+			      "nothing in it accepts the instances' DHCP requests (UDP port 67) on "
+			      "%s, so they get no address: accept them there ('sudo nft insert "
+			      "rule "
+			      "%s %s %s iifname %s udp dport 67 accept')."),
+			    p->chain, p->family, p->table, bridge, p->family, p->table, p->chain,
+			    bridge);
+	}
+	judge_bridge(src, bridge, &v);
+	dhcp_other_finding(r, src, bridge, &v);
+	strbuf_free(&v.missing);
+}
+
 /* Legacy tables exist that no installed tool can list: the nft view's warning, or /proc. */
 static int
 legacy_hidden(const struct probe_ctx *ctx, struct fw_source *src, struct probe_result *r,
@@ -744,10 +888,10 @@ firewall_linux(const struct params *p, const struct probe_ctx *ctx, struct probe
 	const struct platform_info *pi = platform_info(host_os(ctx->host));
 	const char *prefix = pi != NULL ? pi->bridge_prefix : NULL;
 	struct fw_source src[S_COUNT] = {
-	    {"iptables-legacy-save", argv_legacy, false, SRC_UNTRIED, {0}},
-	    {"iptables-nft-save", argv_nftsave, false, SRC_UNTRIED, {0}},
-	    {"iptables-save", argv_save, false, SRC_UNTRIED, {0}},
-	    {"nft list ruleset", argv_nft, true, SRC_UNTRIED, {0}},
+	    {"iptables-legacy-save", argv_legacy, false, SRC_UNTRIED, {0}, false},
+	    {"iptables-nft-save", argv_nftsave, false, SRC_UNTRIED, {0}, false},
+	    {"iptables-save", argv_save, false, SRC_UNTRIED, {0}, false},
+	    {"nft list ruleset", argv_nft, true, SRC_UNTRIED, {0}, false},
 	};
 	struct strlist bridges = STRLIST_INIT;
 	struct bridge_verdict worst;
@@ -766,9 +910,16 @@ firewall_linux(const struct params *p, const struct probe_ctx *ctx, struct probe
 	if (!found && read_source(ctx, &src[S_NFT], r) != 0)
 		goto out;
 	found = found || shows_multipass(&src[S_NFT], prefix);
+	if (found && src[S_NFT].state == SRC_UNTRIED) {
+		/* For the DHCP check alone: nft's own tables hold no Multipass rule. */
+		src[S_NFT].extra = true;
+		read_source(ctx, &src[S_NFT], r);
+	}
 	if (!found && legacy_hidden(ctx, src, r, &hidden) != 0)
 		goto out;
 	for (int i = 0; i < S_COUNT; i++) {
+		if (src[i].extra)
+			continue;
 		any_read = any_read || src[i].state == SRC_READ;
 		any_denied = any_denied || src[i].state == SRC_DENIED;
 	}
@@ -777,7 +928,7 @@ firewall_linux(const struct params *p, const struct probe_ctx *ctx, struct probe
 		strlist_add(&bridges, params_get(p, "bridge"));
 	} else {
 		for (int i = 0; i < S_COUNT; i++) {
-			if (src[i].state == SRC_READ)
+			if (src[i].state == SRC_READ && !src[i].extra)
 				fw_ruleset_bridges(&src[i].rs, prefix, &bridges);
 		}
 		if (bridges.n == 0 && pi != NULL && pi->bridge != NULL)
@@ -813,6 +964,21 @@ firewall_linux(const struct params *p, const struct probe_ctx *ctx, struct probe
 		} else {
 			strbuf_free(&v.missing);
 		}
+	}
+	/* DHCP dies first: a drop of it outranks whatever the forward rules say. */
+	for (size_t k = 0; k < bridges.n; k++) {
+		struct fw_dhcp_drop drop;
+		int ds = judge_dhcp(src, bridges.v[k], &drop);
+
+		if (ds < 0)
+			continue;
+		for (size_t o = 0; o < bridges.n; o++) {
+			if (o != k)
+				probe_result_evidence(r, _("bridge %s was looked at too"),
+				                      bridges.v[o]);
+		}
+		report_dhcp(r, src, bridges.v[k], ds, &drop);
+		goto out;
 	}
 	if (worst.outcome == NULL || (worst.br.nrules == 0 && (any_denied || hidden))) {
 		const char *bridge = bridges.v[worst_i];

@@ -4,7 +4,9 @@
  * reaching the network under KVM: cloud-init that has not finished or has
  * failed, no DNS server, /etc/fstab naming disks by controller-made names
  * (/dev/sda), network configuration naming interfaces the VM does not have,
- * udev rules pinning names to old MACs, an initramfs without virtio.
+ * udev rules pinning names to old MACs, an initramfs without virtio; and,
+ * over SSH only, whether a name resolves in the instance (getent, else
+ * nslookup).
  *
  * Two ways in. With address, the guest over SSH: host_open_remote() gives a
  * host that runs commands and reads files there (live: the SSH host; a
@@ -27,6 +29,7 @@
 #include "host/host.h"
 #include "platform/paths.h"
 #include "probe/guestparse.h"
+#include "probe/netparse.h"
 #include "probe/probe-async.h"
 #include "probe/probe-ssh.h"
 #include "probe/probe.h"
@@ -38,16 +41,18 @@
 #define MAX_EVIDENCE_LINES 20
 #define LOG_TAIL_LINES 10
 #define CONNECT_MS 10000
+#define MAX_LOOKUP_LINES 3
 
-static const char *const check_choices[] = {"cloud_init", "resolv",    "fstab", "net",
-                                            "udev",       "initramfs", NULL};
+static const char *const check_choices[] = {"cloud_init", "resolv",    "fstab",  "net",
+                                            "udev",       "initramfs", "lookup", NULL};
 
 static const struct param_def guest_params[] = {
     {.name = "check",
      .type = PARAM_ENUM,
      .required = true,
      .choices = check_choices,
-     .help = N_("what to look at: cloud_init, resolv, fstab, net, udev or initramfs")},
+     .help = N_("what to look at: cloud_init, resolv, fstab, net, udev, initramfs or lookup "
+                "(over SSH: whether a name resolves in the guest)")},
     {.name = "address",
      .type = PARAM_STRING,
      .help = N_("the instance's address, to look over SSH (give this or root)")},
@@ -60,6 +65,10 @@ static const struct param_def guest_params[] = {
      .type = PARAM_STRING,
      .help = N_("net with root: the interface names the VM has, comma-separated (enp1s0), "
                 "as its console's `ip link` shows them")},
+    {.name = "name",
+     .type = PARAM_STRING,
+     .def = "ubuntu.com",
+     .help = N_("lookup: the name to resolve in the guest (default: ubuntu.com)")},
     {.name = "seconds",
      .type = PARAM_SECONDS,
      .def = "30",
@@ -84,6 +93,8 @@ static const struct outcome_def guest_outcomes[] = {
                       "the VM no longer has")},
     {"no_virtio", N_("initramfs: the initramfs of the kernel that boots has no virtio disk "
                      "driver (virtio_pci with virtio_blk or virtio_scsi), nor the kernel")},
+    {"no_answer", N_("lookup: the name does not resolve in the guest: its DNS servers give no "
+                     "answer (or say it does not exist)")},
     {"unreachable", N_("the guest cannot be reached: connection refused, timed out, or no "
                        "route")},
     {"auth_failed", N_("the login failed: the key was refused, or is missing or unreadable "
@@ -96,11 +107,10 @@ static const struct outcome_def guest_outcomes[] = {
 };
 
 static const char *const guest_facts[] = {
-    "guest.mode",           "guest.cloud_init", "guest.boot_finished",
-    "guest.nameservers",    "guest.resolver",   "guest.bad_fstab_lines",
-    "guest.fstab_entries",  "guest.ifaces",     "guest.config_ifaces",
-    "guest.missing_ifaces", "guest.stale_macs", "guest.kernel",
-    "guest.initramfs",      "guest.virtio",     NULL};
+    "guest.mode",          "guest.cloud_init",      "guest.boot_finished",  "guest.nameservers",
+    "guest.resolver",      "guest.bad_fstab_lines", "guest.fstab_entries",  "guest.ifaces",
+    "guest.config_ifaces", "guest.missing_ifaces",  "guest.stale_macs",     "guest.kernel",
+    "guest.initramfs",     "guest.virtio",          "guest.lookup.address", NULL};
 
 /* One look: where the guest is, and where the answer goes. */
 struct guest {
@@ -578,9 +588,27 @@ resolv_verdict(struct guest *g, const struct strlist *servers, const char *resol
 	free(list);
 }
 
-/* systemd-resolved's upstreams: its own resolv.conf, else `resolvectl status`. */
+/*
+ * A look that failed on the way to the answer: with quiet, only said in the
+ * evidence (the check goes on without it); else the probe ends as "error".
+ */
+static void
+look_failed(struct guest *g, const struct host_result *hr, const char *what, bool quiet)
+{
+	if (quiet)
+		probe_result_evidence(g->r, _("%s: not read (%s)"), what,
+		                      hr->message != NULL ? hr->message
+		                                          : host_status_name(hr->status));
+	else
+		host_failed(g, hr, what);
+}
+
+/*
+ * systemd-resolved's upstreams: its own resolv.conf, else `resolvectl status`.
+ * -1 when neither tells: the outcome is set unless quiet.
+ */
 static int
-resolved_upstreams(struct guest *g, struct strlist *servers)
+resolved_upstreams(struct guest *g, struct strlist *servers, bool quiet)
 {
 	static const char upstream[] = "/run/systemd/resolve/resolv.conf";
 	struct host_result hr;
@@ -592,7 +620,7 @@ resolved_upstreams(struct guest *g, struct strlist *servers)
 		goto out;
 	}
 	if (hr.status != HOST_NO_SUCH) {
-		host_failed(g, &hr, upstream);
+		look_failed(g, &hr, upstream, quiet);
 		host_result_free(&hr);
 		free(p);
 		return -1;
@@ -600,7 +628,7 @@ resolved_upstreams(struct guest *g, struct strlist *servers)
 	host_result_free(&hr);
 	grun(g, (const char *const[]){"resolvectl", "status", NULL}, MAX_FILE_BYTES, &hr);
 	if (hr.status != HOST_OK) {
-		host_failed(g, &hr, "resolvectl status");
+		look_failed(g, &hr, "resolvectl status", quiet);
 		host_result_free(&hr);
 		free(p);
 		return -1;
@@ -666,7 +694,7 @@ check_resolv(struct guest *g)
 		    g->where, ns.v[0]);
 		goto out;
 	}
-	if (resolved_upstreams(g, &up) != 0)
+	if (resolved_upstreams(g, &up, false) != 0)
 		goto out;
 	for (size_t i = 0; i < up.n; i++)
 		probe_result_evidence(g->r, _("upstream: %s"), up.v[i]);
@@ -679,6 +707,223 @@ out:
 	strlist_free(&up);
 	free(file);
 	free(p);
+	return 0;
+}
+
+/* ---- lookup ---------------------------------------------------------------------- */
+
+/* A program that is not in the guest: not found by the host, or the shell's 127. */
+static bool
+no_program(const struct host_result *hr)
+{
+	return hr->status == HOST_NO_SUCH || (hr->status == HOST_OK && hr->exit_code == 127);
+}
+
+/* The non-blank lines of a tool's output as evidence, each once, at most max. */
+static void
+evidence_output(struct guest *g, const char *prefix, const char *text, size_t len, size_t max)
+{
+	struct strlist seen = STRLIST_INIT;
+	const char *p = text, *end = text + len;
+
+	while (p < end && seen.n < max) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		char *clean = probe_clean_line(p, ll, MAX_LINE_BYTES);
+		bool dup = false;
+
+		for (size_t i = 0; i < seen.n && !dup; i++)
+			dup = strcmp(seen.v[i], clean) == 0;
+		if (clean[strspn(clean, " \t")] != '\0' && !dup) {
+			strlist_add(&seen, clean);
+			probe_result_evidence(g->r, "%s%s", prefix, clean);
+		}
+		free(clean);
+		p = nl != NULL ? nl + 1 : end;
+	}
+	strlist_free(&seen);
+}
+
+/*
+ * The DNS servers the guest asks, for the evidence: /etc/resolv.conf's, or
+ * systemd-resolved's upstreams behind its stub (127.0.0.53). Best effort:
+ * what cannot be read is said, and the lookup's own answer stands. False
+ * when /etc/resolv.conf could not be read (a missing one names no server).
+ */
+static bool
+lookup_servers(struct guest *g, struct strlist *servers)
+{
+	struct strlist ns = STRLIST_INIT, up = STRLIST_INIT;
+	struct host_result hr;
+	const struct strlist *asked = &ns;
+	bool stub = false, known = true;
+
+	if (gread(g, "/etc/resolv.conf", MAX_FILE_BYTES, &hr) != 0) {
+		look_failed(g, &hr, "/etc/resolv.conf", true);
+		known = hr.status == HOST_NO_SUCH;
+		goto out;
+	}
+	guest_resolv_parse(hr.out, hr.out_len, &ns);
+	for (size_t i = 0; i < ns.n; i++)
+		probe_result_evidence(g->r, "/etc/resolv.conf: nameserver %s", ns.v[i]);
+	if (ns.n == 0)
+		probe_result_evidence(g->r, _("%s has no nameserver line"), "/etc/resolv.conf");
+	stub = ns.n > 0;
+	for (size_t i = 0; i < ns.n; i++)
+		stub = stub && guest_is_resolved_stub(ns.v[i]);
+	if (stub && resolved_upstreams(g, &up, true) == 0) {
+		for (size_t i = 0; i < up.n; i++)
+			probe_result_evidence(g->r, _("upstream: %s"), up.v[i]);
+		asked = &up;
+	}
+	for (size_t i = 0; i < asked->n; i++)
+		strlist_add(servers, asked->v[i]);
+out:
+	host_result_free(&hr);
+	strlist_free(&ns);
+	strlist_free(&up);
+	return known;
+}
+
+static void
+lookup_answered(struct guest *g, const char *name, const struct strlist *addrs)
+{
+	struct strlist servers = STRLIST_INIT;
+
+	if (lookup_servers(g, &servers))
+		set_fact_list(g->r, "guest.nameservers", &servers);
+	probe_result_fact(g->r, "guest.lookup.address", "%s", addrs->v[0]);
+	probe_result_set_outcome(g->r, "ok");
+	probe_result_summary(g->r, _("%s resolves in the guest: %s"), name, addrs->v[0]);
+	strlist_free(&servers);
+}
+
+static void
+lookup_no_answer(struct guest *g, const char *name)
+{
+	struct strlist servers = STRLIST_INIT;
+	char *list = NULL;
+	bool known = lookup_servers(g, &servers);
+
+	if (known)
+		set_fact_list(g->r, "guest.nameservers", &servers);
+	probe_result_set_outcome(g->r, "no_answer");
+	if (!known)
+		probe_result_summary(g->r,
+		                     _("%s does not resolve in %s: its DNS servers give no answer, "
+		                       "or say the name does not exist"),
+		                     name, g->where);
+	else if (servers.n == 0)
+		probe_result_summary(g->r,
+		                     _("%s does not resolve in %s: it has no DNS server to ask (no "
+		                       "nameserver in /etc/resolv.conf, or systemd-resolved has no "
+		                       "upstream server)"),
+		                     name, g->where);
+	else {
+		list = join_list(&servers);
+		probe_result_summary(g->r,
+		                     _("%s does not resolve in %s: its DNS server(s) (%s) give no "
+		                       "answer, or say the name does not exist"),
+		                     name, g->where, list);
+	}
+	free(list);
+	strlist_free(&servers);
+}
+
+/* No getent: BusyBox's or bind's nslookup, whose exit status says found or not. */
+static void
+lookup_nslookup(struct guest *g, const char *name)
+{
+	struct strlist addrs = STRLIST_INIT;
+	struct host_result hr;
+
+	probe_result_evidence(g->r, "$ nslookup %s", name);
+	grun(g, (const char *const[]){"nslookup", name, NULL}, MAX_FILE_BYTES, &hr);
+	if (no_program(&hr)) {
+		probe_result_evidence(
+		    g->r, "%s", hr.message != NULL ? hr.message : "nslookup: exit status 127");
+		probe_result_set_outcome(g->r, OUTCOME_ERROR);
+		probe_result_summary(
+		    g->r,
+		    _("neither getent nor nslookup in the guest (%s): nothing there "
+		      "can look %s up"),
+		    g->where, name);
+		goto out;
+	}
+	if (hr.status != HOST_OK) {
+		host_failed(g, &hr, "nslookup");
+		goto out;
+	}
+	guest_nslookup_parse(hr.out, hr.out_len, &addrs);
+	/* bind's nslookup exits 0 for "*** Can't find NAME: No answer": no address, no answer. */
+	if (hr.exit_code == 0 && addrs.n > 0) {
+		for (size_t i = 0; i < addrs.n && i < MAX_LOOKUP_LINES; i++)
+			probe_result_evidence(g->r, "Address: %s", addrs.v[i]);
+		lookup_answered(g, name, &addrs);
+		goto out;
+	}
+	evidence_output(g, "", hr.out, hr.out_len, 5);
+	evidence_output(g, "stderr: ", hr.err, hr.err_len, 3);
+	probe_result_evidence(g->r, _("nslookup: exit status %d"), hr.exit_code);
+	lookup_no_answer(g, name);
+out:
+	host_result_free(&hr);
+	strlist_free(&addrs);
+}
+
+/*
+ * Whether name resolves in the guest, as its programs see it: `getent hosts`
+ * asks the C library, so /etc/hosts, systemd-resolved and every server of
+ * /etc/resolv.conf count. Exit 2 is "not found": NXDOMAIN, or no server
+ * answered.
+ */
+static int
+check_lookup(struct guest *g, const char *name)
+{
+	struct strlist addrs = STRLIST_INIT, lines = STRLIST_INIT;
+	struct host_result hr;
+	char *shown = xasprintf("getent hosts %s", name);
+
+	probe_result_evidence(g->r, "$ %s", shown);
+	grun(g, (const char *const[]){"getent", "hosts", name, NULL}, MAX_FILE_BYTES, &hr);
+	if (no_program(&hr)) {
+		probe_result_evidence(g->r, "%s",
+		                      hr.message != NULL ? hr.message : "getent: exit status 127");
+		lookup_nslookup(g, name);
+		goto out;
+	}
+	if (hr.status != HOST_OK) {
+		host_failed(g, &hr, shown);
+		goto out;
+	}
+	if (hr.exit_code == 2) {
+		probe_result_evidence(g->r, "%s", _("getent: not found (exit status 2)"));
+		lookup_no_answer(g, name);
+		goto out;
+	}
+	if (hr.exit_code != 0) {
+		host_failed(g, &hr, shown);
+		goto out;
+	}
+	if (guest_getent_parse(hr.out, hr.out_len, &addrs, &lines) == 0) {
+		evidence_output(g, "", hr.out, hr.out_len, 5);
+		probe_result_set_outcome(g->r, OUTCOME_ERROR);
+		probe_result_summary(g->r, _("'%s' on %s found it, but printed no address"), shown,
+		                     g->where);
+		goto out;
+	}
+	for (size_t i = 0; i < lines.n && i < MAX_LOOKUP_LINES; i++) {
+		char *clean = probe_clean_line(lines.v[i], strlen(lines.v[i]), MAX_LINE_BYTES);
+
+		probe_result_evidence(g->r, "%s", clean);
+		free(clean);
+	}
+	lookup_answered(g, name, &addrs);
+out:
+	host_result_free(&hr);
+	strlist_free(&addrs);
+	strlist_free(&lines);
+	free(shown);
 	return 0;
 }
 
@@ -1418,7 +1663,7 @@ probe_guest_run(const struct params *p, const struct probe_ctx *ctx, struct prob
 {
 	struct guest g;
 	const char *check = params_get(p, "check"), *address = params_get(p, "address");
-	const char *root = params_get(p, "root");
+	const char *root = params_get(p, "root"), *name = params_get(p, "name");
 
 	memset(&g, 0, sizeof g);
 	g.ctx = ctx;
@@ -1431,6 +1676,22 @@ probe_guest_run(const struct params *p, const struct probe_ctx *ctx, struct prob
 		                         ? _("give address= (the instance, over SSH) or root= (a "
 		                             "guest's disk mounted here)")
 		                         : _("give address= or root=, not both"));
+		return 0;
+	}
+	if (strcmp(check, "lookup") == 0 && root != NULL) {
+		probe_result_set_outcome(r, OUTCOME_ERROR);
+		probe_result_summary(r, "%s",
+		                     _("check=lookup needs a running instance (address=): a disk "
+		                       "cannot resolve names; check=resolv shows which DNS servers "
+		                       "it names"));
+		return 0;
+	}
+	if (strcmp(check, "lookup") == 0 && !dns_name_valid(name)) {
+		probe_result_set_outcome(r, OUTCOME_ERROR);
+		probe_result_summary(r,
+		                     _("name: '%s' is not a valid DNS name (letters, digits, '-' "
+		                       "and '_' in dot-separated labels)"),
+		                     name != NULL ? name : "");
 		return 0;
 	}
 	if (root != NULL) {
@@ -1454,6 +1715,8 @@ probe_guest_run(const struct params *p, const struct probe_ctx *ctx, struct prob
 		check_net(&g, params_get(p, "ifaces"));
 	else if (strcmp(check, "udev") == 0)
 		check_udev(&g);
+	else if (strcmp(check, "lookup") == 0)
+		check_lookup(&g, name);
 	else
 		check_initramfs(&g);
 out:
@@ -1466,8 +1729,8 @@ out:
 const struct probe_entry probe_guest_entry = {
     .name = "guest",
     .summary = N_("Looks inside an instance (over SSH) or a migrated VM's disk: cloud-init, "
-                  "DNS, fstab device names, interface names, udev rules, virtio in the "
-                  "initramfs"),
+                  "DNS servers and whether names resolve, fstab device names, interface "
+                  "names, udev rules, virtio in the initramfs"),
     .params = guest_params,
     .outcomes = guest_outcomes,
     .facts = guest_facts,

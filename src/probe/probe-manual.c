@@ -1154,8 +1154,9 @@ manual_firewall(struct manual *m)
 		      "(a managed Mac: only its administrators can look)"));
 		return;
 	}
-	cmd(m, "sudo iptables-legacy-save | grep -E '^\\*|^:FORWARD|Multipass'");
-	cmd(m, "sudo iptables-nft-save | grep -E '^\\*|^:FORWARD|Multipass'");
+	cmd(m, "sudo iptables-legacy-save | grep -E '^\\*|^:FORWARD|^:INPUT|^-A INPUT|Multipass'");
+	cmd(m, "sudo iptables-nft-save | grep -E '^\\*|^:FORWARD|^:INPUT|^-A INPUT|Multipass'");
+	cmd(m, "sudo nft list ruleset | grep -E '^table|hook input|dport'");
 	say(m, NULL, "%s",
 	    _("Multipass writes its rules with one of the two backends; when neither command "
 	      "exists, use sudo iptables-save, or sudo nft list ruleset."));
@@ -1169,6 +1170,11 @@ manual_firewall(struct manual *m)
 	say(m, "forward_blocked", "%s",
 	    _("the rules are there in one backend, and the other one's *filter shows \":FORWARD "
 	      "DROP\" without them (Docker sets that policy)"));
+	say(m, "dhcp_blocked", "%s",
+	    _("a rule on the INPUT path drops or rejects udp port 67 (\"-A INPUT ... -p udp ... "
+	      "--dport 67 -j DROP\" or REJECT, or \"udp dport 67 drop\" in a chain with \"hook "
+	      "input\") ahead of Multipass's accept of it or without one, or \":INPUT DROP\" "
+	      "with no accept of udp port 67 on the bridge"));
 	say(m, "unreadable", "%s", _("\"Permission denied (you must be root)\": use sudo"));
 }
 
@@ -1461,6 +1467,44 @@ guest_initramfs(struct manual *m, enum guest_via via)
 	      "/etc/initramfs-tools/modules (or dracut's add_drivers) and rebuild the initramfs"));
 }
 
+/* Whether a name resolves in the instance: what its programs get from the C library. */
+static void
+guest_lookup(struct manual *m, enum guest_via via)
+{
+	const char *name = q(m, txt(m, "name"));
+
+	if (via == VIA_ROOT) {
+		say(m, NULL, "%s",
+		    _("A disk cannot resolve names: look the name up in the running instance "
+		      "(over SSH, or with multipass exec), or read the DNS servers its disk names "
+		      "with check=resolv."));
+		return;
+	}
+	guest_cmd(m, via, keep(m, xasprintf("getent hosts %s", name)));
+	guest_cmd(m, via, "cat /etc/resolv.conf");
+	if (via == VIA_EXEC)
+		say(m, NULL,
+		    _("Or open a shell in it with multipass shell %s, and type getent hosts %s "
+		      "there."),
+		    q(m, params_get(m->params, "instance")), name);
+	else
+		say(m, NULL,
+		    _("Or log in with the ssh command alone, and type getent hosts %s there."),
+		    name);
+	say(m, NULL,
+	    _("When getent says \"command not found\", nslookup %s asks the same servers: it "
+	      "prints \"Name:\" and \"Address:\" lines when the name resolves (the "
+	      "\"Address:\" above them is the server's own)."),
+	    name);
+	say(m, "ok", "%s",
+	    _("getent prints a line with an address and the name (nslookup: \"Name:\" and "
+	      "\"Address:\" lines)"));
+	say(m, "no_answer", "%s",
+	    _("getent prints nothing (its exit status is 2): the name does not exist, or no "
+	      "server of /etc/resolv.conf's nameserver lines answered (nslookup: \"server "
+	      "can't find\" or \"no servers could be reached\")"));
+}
+
 static void
 manual_guest(struct manual *m)
 {
@@ -1489,7 +1533,11 @@ manual_guest(struct manual *m)
 		guest_udev(m, via);
 	else if (strcmp(check, "initramfs") == 0)
 		guest_initramfs(m, via);
-	else {
+	else if (strcmp(check, "lookup") == 0) {
+		guest_lookup(m, via);
+		if (via == VIA_ROOT)
+			return;
+	} else {
 		say(m, NULL, _("check=%s is not one this probe knows."), check);
 		return;
 	}

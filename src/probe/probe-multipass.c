@@ -64,6 +64,7 @@ static const char *const multipass_facts[] = {
     "instance.state",
     "instance.ipv4",
     "bridge",
+    "subnet",
     NULL,
 };
 
@@ -257,6 +258,26 @@ read_driver(struct mp_probe *m)
 	host_result_free(&hr);
 }
 
+/* The instances' subnet: the bridge's own address and prefix, network part (Linux). */
+static void
+find_subnet(struct mp_probe *m, const char *bridge)
+{
+	const char *const argv[] = {"ip", "-o", "-4", "addr", "show", "dev", bridge, NULL};
+	struct host_run_opts opts = {0};
+	struct host_result hr;
+	char *subnet = NULL;
+
+	opts.timeout_ms = budget(m, 1);
+	host_run(m->ctx->host, argv, &opts, &hr);
+	if (hr.status == HOST_OK && hr.exit_code == 0 &&
+	    (subnet = ipaddr_subnet_parse(hr.out, hr.out_len)) != NULL) {
+		probe_result_fact(m->r, "subnet", "%s", subnet);
+		probe_result_evidence(m->r, _("the instances' subnet (the bridge's): %s"), subnet);
+	}
+	free(subnet);
+	host_result_free(&hr);
+}
+
 /*
  * The bridge the instances sit on: mpqemubr0 in older Linux versions,
  * mpqemubr plus a zone name in newer ones, bridge1xx on macOS; found by the
@@ -292,8 +313,11 @@ find_bridge(struct mp_probe *m)
 
 		if (!if_has_prefix(ifs.v[i].name, prefix))
 			continue;
-		if (found == 0)
+		if (found == 0) {
 			probe_result_fact(m->r, "bridge", "%s", ifs.v[i].name);
+			if (linux_host)
+				find_subnet(m, ifs.v[i].name);
+		}
 		if (found++ < MAX_BRIDGE_EVIDENCE) {
 			clean =
 			    probe_clean_line(ifs.v[i].line, strlen(ifs.v[i].line), MAX_LINE_BYTES);

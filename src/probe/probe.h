@@ -38,6 +38,8 @@ struct param_def {
 	long min, max;              /* PARAM_INT; both 0: no bounds */
 	/* PARAM_PATH: the value must lie inside one of these directories (NULL-terminated). */
 	const char *const *under;
+	/* PARAM_PATH with under: one more directory, known only at run time (or NULL). */
+	const char *(*under_more)(void);
 };
 
 struct outcome_def {

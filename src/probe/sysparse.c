@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 
 #include <yaml.h>
 
+#include "probe/netparse.h"
 #include "probe/sysparse.h"
 #include "util/util.h"
 
@@ -366,6 +369,29 @@ if_list_free(struct if_list *l)
 	}
 	free(l->v);
 	memset(l, 0, sizeof *l);
+}
+
+char *
+ipaddr_subnet_parse(const char *buf, size_t len)
+{
+	char *text = xstrndup(buf, len), *save = NULL, *result = NULL;
+	bool inet = false;
+
+	for (char *w = strtok_r(text, " \t\n\\", &save); w != NULL && result == NULL;
+	     w = strtok_r(NULL, " \t\n\\", &save)) {
+		struct net_addr a;
+		unsigned prefix = 0;
+		char addr[64];
+
+		if (inet && strchr(w, '/') != NULL && net_cidr_parse(w, &a, &prefix) &&
+		    a.family == AF_INET) {
+			net_cidr_mask(&a, prefix);
+			result = xasprintf("%s/%u", net_addr_str(&a, addr, sizeof addr), prefix);
+		}
+		inet = strcmp(w, "inet") == 0;
+	}
+	free(text);
+	return result;
 }
 
 bool

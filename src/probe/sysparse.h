@@ -81,6 +81,12 @@ void iplink_parse(const char *buf, size_t len, struct if_list *out);
 /* macOS `ifconfig -l`: the names on one line, separated by spaces. */
 void ifconfig_list_parse(const char *buf, size_t len, struct if_list *out);
 void if_list_free(struct if_list *);
+/*
+ * Linux `ip -o -4 addr show dev IF`: the first IPv4 address's subnet, as
+ * NETWORK/PREFIX ("10.97.0.0/24" from "inet 10.97.0.1/24 brd ..."); NULL
+ * when there is none. Owned by the caller.
+ */
+char *ipaddr_subnet_parse(const char *buf, size_t len);
 /* name is prefix followed by at least one more letter or digit ("mpqemubr0", "bridge100"). */
 bool if_has_prefix(const char *name, const char *prefix);
 

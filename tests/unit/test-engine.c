@@ -937,13 +937,13 @@ test_probe_done_merges_facts(void **state)
 	assert_null(facts_get(engine_facts(w.e), "command.status"));
 	assert_null(facts_get(engine_facts(w.e), "run-it.outcome"));
 
-	/* A probe fact may replace one the walk knew. */
+	/* A probe fact never replaces one given at the start: the user's word wins. */
 	kv[0].value = (char *)"1";
 	r.nfacts = 3;
 	assert_int_equal(engine_probe_done(w.e, &r), 0);
 	assert_at(w.e, ENGINE_END, "gone");
 	assert_fact(w.e, "command.status", "1");
-	assert_fact(w.e, "driver", "overwritten");
+	assert_fact(w.e, "driver", "qemu");
 	assert_int_equal(engine_back(w.e), 0);
 	assert_fact(w.e, "driver", "qemu");
 
@@ -953,6 +953,89 @@ test_probe_done_merges_facts(void **state)
 	assert_int_equal(engine_probe_done(w.e, &r), 0);
 	assert_at(w.e, ENGINE_END, "gone");
 	assert_fact(w.e, "run-it.outcome", "error");
+	walk_free(&w);
+}
+
+/* Given facts reach parameters: PROBE.PARAM over the flow, PARAM where the step leaves it open. */
+static const char given_yaml[] =
+    "id: given\n"
+    "title: Given facts\n"
+    "start: look\n"
+    "facts:\n"
+    "  instance: The instance\n"
+    "  instance.ipv4: Its address\n"
+    "nodes:\n"
+    "  look:\n"
+    "    kind: check\n"
+    "    text: Looking.\n"
+    "    probe: log\n"
+    "    with: { pattern: NIC, instance: \"{{instance}}\", since: 24h }\n"
+    "    on: { default: login }\n"
+    "  login:\n"
+    "    kind: check\n"
+    "    text: Logging in.\n"
+    "    probe: ssh\n"
+    "    with: { host: \"{{instance.ipv4}}\", seconds: 20 }\n"
+    "    on: { default: fix-it }\n"
+    "  fix-it:\n"
+    "    kind: fix\n"
+    "    text: Fixing.\n"
+    "    fix: guest_dns\n"
+    "    with: { address: \"{{instance.ipv4}}\" }\n"
+    "    then: e\n"
+    "    else: e\n"
+    "  e: { kind: end, verdict: healthy, text: Done }\n";
+
+static void
+test_given_params(void **state)
+{
+	struct fact_kv kv[] = {
+		{ (char *)"instance.ipv4", (char *)"10.9.9.9" },
+		{ (char *)"ssh.banner", (char *)"SSH-2.0-dropbear" },
+	};
+	struct probe_result r;
+	struct walk w;
+
+	(void)state;
+	walk_load(&w, given_yaml, NULL);
+	facts_set(&w.facts, "os", "linux");
+	facts_set(&w.facts, "instance", "lab");
+	facts_set(&w.facts, "instance.ipv4", "10.1.2.3");
+	facts_set(&w.facts, "log.file", "/run/lab/multipassd.log");
+	facts_set(&w.facts, "log.since", "1h");
+	facts_set(&w.facts, "key", "/run/lab/id_lab");
+	facts_set(&w.facts, "seconds", "5");
+	facts_set(&w.facts, "pattern", "not used");
+	walk_start(&w, "given", NULL);
+	assert_at(w.e, ENGINE_CHECK, "look");
+	/* log.file fills the open file, log.since wins over the flow's 24h, pattern stays the flow's. */
+	assert_string_equal(params_get(engine_params(w.e, NULL), "file"), "/run/lab/multipassd.log");
+	assert_string_equal(params_get(engine_params(w.e, NULL), "since"), "1h");
+	assert_string_equal(params_get(engine_params(w.e, NULL), "pattern"), "NIC");
+	assert_string_equal(params_get(engine_params(w.e, NULL), "instance"), "lab");
+	/* A fact that is no parameter of the probe goes nowhere. */
+	assert_null(params_get(engine_params(w.e, NULL), "key"));
+
+	memset(&r, 0, sizeof r);
+	r.outcome = (char *)"found";
+	assert_int_equal(engine_probe_done(w.e, &r), 0);
+	assert_at(w.e, ENGINE_CHECK, "login");
+	assert_string_equal(params_get(engine_params(w.e, NULL), "key"), "/run/lab/id_lab");
+	assert_string_equal(params_get(engine_params(w.e, NULL), "host"), "10.1.2.3");
+	/* A bare name only fills what the step leaves open. */
+	assert_string_equal(params_get(engine_params(w.e, NULL), "seconds"), "20");
+
+	/* The probe's own finding does not replace the address the user gave. */
+	r.outcome = (char *)"ok";
+	r.facts = kv;
+	r.nfacts = 2;
+	assert_int_equal(engine_probe_done(w.e, &r), 0);
+	assert_fact(w.e, "instance.ipv4", "10.1.2.3");
+	assert_fact(w.e, "ssh.banner", "SSH-2.0-dropbear");
+	assert_at(w.e, ENGINE_FIX, "fix-it");
+	/* Fixes take them too. */
+	assert_string_equal(params_get(engine_params(w.e, NULL), "key"), "/run/lab/id_lab");
+	assert_string_equal(params_get(engine_params(w.e, NULL), "address"), "10.1.2.3");
 	walk_free(&w);
 }
 
@@ -1509,6 +1592,7 @@ main(void)
 		cmocka_unit_test(test_passthrough_guard),
 		cmocka_unit_test(test_goto_circle),
 		cmocka_unit_test(test_unhandled_outcome),
+		cmocka_unit_test(test_given_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1020,6 +1020,20 @@ test_image_refused(void **state)
 	refused_on(sn.h, "image_repair", "kept on linux", "path", WIN_IMAGE, NULL);
 	refused_on(sn.h, "image_repair", "is not inside", "path", "/etc/shadow", NULL);
 	refused_on(sn.h, "image_repair", "kept on linux", "path", "/var/lib/libvirt/images", NULL);
+	/* Storage moved with MULTIPASS_STORAGE: its vault takes part, on this machine only. */
+	setenv("MULTIPASS_STORAGE", "/srv/mp/", 1);
+	refused_on(sn.h, "image_repair", "kept on linux", "path",
+	           "/srv/mp/data/vault/instances/primary/primary.img", NULL);
+	refused_on(host_live(), "image_repair", "there is no image at", "path",
+	           "/srv/mp/data/vault/instances/primary/primary.img", NULL);
+	refused_on(host_live(), "image_repair", "/srv/mp/data/vault/instances", "path",
+	           "/srv/mp/data/other/primary.img", NULL);
+	setenv("MULTIPASS_STORAGE", "srv/mp", 1);
+	refused_on(host_live(), "image_repair", "is not inside", "path",
+	           "/srv/mp/data/vault/instances/p/p.img", NULL);
+	unsetenv("MULTIPASS_STORAGE");
+	refused_on(host_live(), "image_repair", "is not inside", "path",
+	           "/srv/mp/data/vault/instances/primary/primary.img", NULL);
 	refused_on(sn.h, "image_repair", "only letters, digits, spaces", "path", VAULT "it's.img",
 	           NULL);
 	refused_on(sn.h, "image_repair", "only letters, digits, spaces", "path",
@@ -1323,6 +1337,7 @@ test_guest_dns_plan(void **state)
 	assert_string_equal(params_get(&plan.verify_params, "port"), "22");
 	assert_string_equal(params_get(&plan.verify_params, "user"), "ubuntu");
 	assert_null(params_get(&plan.verify_params, "key"));
+	assert_null(params_get(&plan.verify_params, "name"));
 	render(&plan, &lines);
 	assert_true(lines_have(&lines, "It runs on ubuntu@10.97.0.23, over SSH."));
 	assert_true(lines_have_exact(&lines, "  2. sudo tee " DROPIN));
@@ -1352,6 +1367,31 @@ test_guest_dns_plan(void **state)
 	plan_on(sn.h, "guest_dns", &plan, "address", "192.168.64.5", NULL);
 	assert_string_equal(plan.remote.key, platform_multipass_ssh_key("darwin"));
 	fix_plan_free(&plan);
+
+	/* With a name it verifies that the name resolves in the instance; the same steps. */
+	plan_on(sn.h, "guest_dns", &plan, "address", "192.168.64.5", "name", "archive.ubuntu.com",
+	        "port", "2222", NULL);
+	assert_int_equal(plan.nsteps, 3);
+	argv_is(plan.steps[1].argv, W("sudo", "tee", DROPIN));
+	verify_is(&plan, "guest", "ok");
+	assert_string_equal(params_get(&plan.verify_params, "check"), "lookup");
+	assert_string_equal(params_get(&plan.verify_params, "name"), "archive.ubuntu.com");
+	assert_string_equal(params_get(&plan.verify_params, "address"), "192.168.64.5");
+	assert_string_equal(params_get(&plan.verify_params, "port"), "2222");
+	assert_string_equal(params_get(&plan.verify_params, "user"), "ubuntu");
+	strlist_free(&lines);
+	render(&plan, &lines);
+	assert_true(lines_have(&lines, "probe guest check=lookup name=archive.ubuntu.com "
+	                               "address=192.168.64.5 port=2222 user=ubuntu should give "
+	                               "'ok'"));
+	fix_plan_free(&plan);
+	/* A name getent would take for an option, or that is no name, makes no plan. */
+	refused_on(sn.h, "guest_dns", "must start with a letter or a digit", "address",
+	           "192.168.64.5", "name", "-s", NULL);
+	refused_on(sn.h, "guest_dns", "'name'", "address", "192.168.64.5", "name", "ubuntu com",
+	           NULL);
+	refused_on(sn.h, "guest_dns", "not a valid DNS name", "address", "192.168.64.5", "name",
+	           "a..b", NULL);
 	snap_close(&sn);
 	strlist_free(&lines);
 }
@@ -1428,9 +1468,9 @@ static const char *const relaunch_base[] = {"name",  "primary", "timeout", "1000
                                             "image", "noble",   NULL};
 static const char *const rebuild_base[] = {"name", "primary", "image", "noble", NULL};
 static const char *const image_base[] = {"path", IMAGE, "qemu_img", "/usr/bin/qemu-img", NULL};
-static const char *const dns_base[] = {"address",     "10.97.0.23", "server",   "1.1.1.1", "user",
-                                       "ubuntu",      "key",        "/root/id", "port",    "22",
-                                       "known_hosts", "/root/kh",   NULL};
+static const char *const dns_base[] = {
+    "address", "10.97.0.23", "server",      "1.1.1.1",  "user", "ubuntu",     "key", "/root/id",
+    "port",    "22",         "known_hosts", "/root/kh", "name", "ubuntu.com", NULL};
 
 static const struct injection injections[] = {
     {"route_add",
@@ -1479,6 +1519,10 @@ static const struct injection injections[] = {
     {"guest_dns", dns_base, "key", {"~/.ssh/id", "/root/../etc/shadow"}},
     {"guest_dns", dns_base, "port", {"22; reboot", "0", "65536", "22 -o x"}},
     {"guest_dns", dns_base, "known_hosts", {"/dev/null\n", "/a/../../etc"}},
+    {"guest_dns",
+     dns_base,
+     "name",
+     {"ubuntu.com; reboot", "-s", "ubuntu.com --service=x", "ubuntu.com\nx", "a..b", "$(x)"}},
 };
 
 static void

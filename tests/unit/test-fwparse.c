@@ -1,8 +1,9 @@
 /*
  * test-fwparse.c: the firewall probe's parsers on real-format fixtures
  * (tests/data/firewall: socketfilterfw answers, iptables-save and nft
- * listings of Multipass's own rules), and the probe end to end on macOS and
- * Linux snapshot hosts, every outcome of it.
+ * listings of Multipass's own rules, and rules that drop the instances' DHCP
+ * requests), and the probe end to end on macOS and Linux snapshot hosts,
+ * every outcome of it.
  */
 #include "config.h"
 
@@ -923,6 +924,303 @@ test_linux_unreadable_and_errors(void **state)
 	probe_result_free(&r);
 }
 
+/* ---- DHCP requests on the input path ------------------------------------------ */
+
+/* The rule of fixture that drops DHCP on bridge, as listed; NULL when it is not dropped. */
+static char *
+dhcp_drop_text(const char *fixture, bool nft, const char *bridge)
+{
+	struct fw_ruleset rs;
+	struct fw_dhcp_drop d;
+	char *text = NULL;
+
+	ruleset(fixture, nft, &rs);
+	if (fw_dhcp_blocked(&rs, bridge, &d)) {
+		assert_true((d.rule != NULL) != (d.policy != NULL));
+		text = xstrdup(d.rule != NULL ? d.rule->text : d.policy->text);
+	} else {
+		assert_null(d.rule);
+		assert_null(d.policy);
+	}
+	fw_ruleset_free(&rs);
+	return text;
+}
+
+static void
+expect_dhcp_drop(const char *fixture, bool nft, const char *bridge, const char *rule)
+{
+	char *text = dhcp_drop_text(fixture, nft, bridge);
+
+	if (rule == NULL) {
+		assert_null(text);
+		return;
+	}
+	assert_non_null(text);
+	assert_string_equal(text, rule);
+	free(text);
+}
+
+/* The same on a listing given as text. */
+static void
+expect_dhcp_text(const char *listing, const char *bridge, const char *rule)
+{
+	struct fw_ruleset rs;
+	struct fw_dhcp_drop d;
+	bool nft = listing[0] == 't';
+
+	assert_int_equal(nft ? fw_parse_nft_ruleset(listing, strlen(listing), &rs)
+	                     : fw_parse_iptables_save(listing, strlen(listing), &rs),
+	                 0);
+	if (rule == NULL) {
+		assert_false(fw_dhcp_blocked(&rs, bridge, &d));
+	} else {
+		assert_true(fw_dhcp_blocked(&rs, bridge, &d));
+		assert_non_null(d.rule);
+		assert_string_equal(d.rule->text, rule);
+	}
+	fw_ruleset_free(&rs);
+}
+
+#define NFT_INPUT(rules)                                                                           \
+	"table inet t {\n\tchain input {\n\t\ttype filter hook input priority filter; policy "     \
+	"accept;\n" rules "\t}\n}\n"
+
+static void
+test_dhcp_listings(void **state)
+{
+	(void)state;
+	/* Drops and rejects ahead of Multipass's accept, in both backends. */
+	expect_dhcp_drop("firewall/iptables-nft-save.dhcp-drop", false, "mpqemubr0",
+	                 "-A INPUT -i mpqemubr0 -p udp -m udp --dport 67 -j DROP");
+	expect_dhcp_drop("firewall/iptables-legacy-save.dhcp-reject", false, "mpqemubr0",
+	                 "-A INPUT -p udp -m udp --dport 67 -j REJECT --reject-with "
+	                 "icmp-port-unreachable");
+	expect_dhcp_drop("firewall/iptables-nft-save.dhcp-multiport", false, "mpqemubr0",
+	                 "-A INPUT -i mpqemubr+ -p udp -m multiport --dports 53,67 -j DROP");
+	/* mpqemubr+ is not docker0. */
+	expect_dhcp_drop("firewall/iptables-nft-save.dhcp-multiport", false, "docker0", NULL);
+	/* Into a chain INPUT jumps to, past a tcp accept; a range holding 67. */
+	expect_dhcp_drop("firewall/iptables-nft-save.dhcp-chain", false, "mpqemubr0",
+	                 "-A vt-user-input -p udp -m multiport --dports 60:70 -j DROP");
+	/* Not blocked: Multipass's accept comes first, port 68 only, another interface. */
+	expect_dhcp_drop("firewall/iptables-nft-save.dhcp-accept-first", false, "mpqemubr0", NULL);
+	expect_dhcp_drop("firewall/iptables-nft-save.dhcp-port68", false, "mpqemubr0", NULL);
+	expect_dhcp_drop("firewall/iptables-nft-save.dhcp-other-if", false, "mpqemubr0", NULL);
+	expect_dhcp_drop("firewall/iptables-nft-save.multipass", false, "mpqemubr0", NULL);
+	expect_dhcp_drop("firewall/iptables-nft-save.docker", false, "mpqemubr0", NULL);
+	/* ... but eth0's drop is the rule for a bridge called eth0. */
+	expect_dhcp_drop("firewall/iptables-nft-save.dhcp-other-if", false, "eth0",
+	                 "-A INPUT -i eth0 -p udp -m udp --dport 67 -j DROP");
+	/* INPUT drops by policy and accepts only lo, replies and ssh. */
+	expect_dhcp_drop("firewall/iptables-nft-save.input-policy-drop", false, "mpqemubr0",
+	                 ":INPUT DROP [0:0]");
+
+	/* nft: a table of its own drops it, whatever iptables-nft's INPUT accepts. */
+	expect_dhcp_drop("firewall/nft-ruleset.dhcp-drop", true, "mpqemubr0", "udp dport 67 drop");
+	expect_dhcp_drop("firewall/nft-ruleset.iptables-nft", true, "mpqemubr0", NULL);
+	expect_dhcp_drop("firewall/nft-ruleset.comments", true, "mpqemubr0", NULL);
+	/* An accept ahead in the same chain wins over the drop, and over the policy. */
+	expect_dhcp_drop("firewall/nft-ruleset.dhcp-accept-first", true, "mpqemubr0", NULL);
+	/* ... but its "mpqemubr*" is not virbr0: the drop decides there. */
+	expect_dhcp_drop("firewall/nft-ruleset.dhcp-accept-first", true, "virbr0",
+	                 "udp dport 67 drop");
+	/* An accept in another table does not save it from a reject. */
+	expect_dhcp_drop("firewall/nft-ruleset.dhcp-reject-other-table", true, "mpqemubr0",
+	                 "iifname \"mpqemubr0\" udp dport 60-70 counter packets 0 bytes 0 reject");
+}
+
+static void
+test_dhcp_rule_syntax(void **state)
+{
+	(void)state;
+	/* nft: th dport with meta l4proto, sets, negations, other protocols and families. */
+	expect_dhcp_text(NFT_INPUT("\t\tmeta l4proto udp th dport 67 drop\n"), "mpqemubr0",
+	                 "meta l4proto udp th dport 67 drop");
+	expect_dhcp_text(NFT_INPUT("\t\tmeta l4proto tcp th dport 67 drop\n"), "mpqemubr0", NULL);
+	expect_dhcp_text(NFT_INPUT("\t\tudp dport { 67, 68 } reject with icmp port-unreachable\n"),
+	                 "mpqemubr0", "udp dport { 67, 68 } reject with icmp port-unreachable");
+	expect_dhcp_text(NFT_INPUT("\t\tudp dport != 67 drop\n"), "mpqemubr0", NULL);
+	expect_dhcp_text(NFT_INPUT("\t\tiifname != \"mpqemubr0\" udp dport 67 drop\n"), "mpqemubr0",
+	                 NULL);
+	expect_dhcp_text(NFT_INPUT("\t\tiif \"mpqemubr0\" udp dport 67 drop\n"), "mpqemubr0",
+	                 "iif \"mpqemubr0\" udp dport 67 drop");
+	expect_dhcp_text(NFT_INPUT("\t\ttcp dport 67 drop\n"), "mpqemubr0", NULL);
+	expect_dhcp_text(NFT_INPUT("\t\tip6 saddr fe80::/10 udp dport 67 drop\n"), "mpqemubr0",
+	                 NULL);
+	expect_dhcp_text(NFT_INPUT("\t\tct state established,related accept\n\t\tct state invalid "
+	                           "drop\n\t\tudp dport 67 drop\n"),
+	                 "mpqemubr0", "udp dport 67 drop");
+	/* A match the parser does not know: an accept stops the walk, a drop proves nothing. */
+	expect_dhcp_text(NFT_INPUT("\t\tmeta mark 0x1 accept\n\t\tudp dport 67 drop\n"),
+	                 "mpqemubr0", NULL);
+	expect_dhcp_text(NFT_INPUT("\t\tmeta mark 0x1 drop\n"), "mpqemubr0", NULL);
+	/* A jump, and a goto whose chain ends: back to where the jump was, past the goto. */
+	expect_dhcp_text("table inet t {\n\tchain input {\n\t\ttype filter hook input priority 0; "
+	                 "policy accept;\n\t\tjump zones\n\t\treject with icmpx "
+	                 "admin-prohibited\n\t}\n\tchain zones {\n\t\tiifname \"mpqemubr0\" goto "
+	                 "trusted\n\t\tudp dport 67 drop\n\t}\n\tchain trusted {\n\t\ttcp dport 22 "
+	                 "accept\n\t}\n}\n",
+	                 "mpqemubr0", "reject with icmpx admin-prohibited");
+	/* An output chain and a netdev table are not on the input path. */
+	expect_dhcp_text(
+	    "table inet t {\n\tchain output {\n\t\ttype filter hook output priority 0; "
+	    "policy accept;\n\t\tudp dport 67 drop\n\t}\n}\n",
+	    "mpqemubr0", NULL);
+
+	/* iptables: negations, a source other than 0.0.0.0, ranges, other tables. */
+	expect_dhcp_text(
+	    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ! -i mpqemubr0 -p udp --dport 67 -j "
+	    "DROP\nCOMMIT\n",
+	    "mpqemubr0", NULL);
+	expect_dhcp_text("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ! -i eth0 -p udp --dport 67 -j "
+	                 "DROP\nCOMMIT\n",
+	                 "mpqemubr0", "-A INPUT ! -i eth0 -p udp --dport 67 -j DROP");
+	expect_dhcp_text(
+	    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.0/8 -p udp --dport 67 -j "
+	    "DROP\nCOMMIT\n",
+	    "mpqemubr0", NULL);
+	expect_dhcp_text("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p udp --dport 670 -j DROP\n-A "
+	                 "INPUT -p udp --dport 66:67 -j DROP\nCOMMIT\n",
+	                 "mpqemubr0", "-A INPUT -p udp --dport 66:67 -j DROP");
+	expect_dhcp_text("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 67 -j DROP\n-A "
+	                 "INPUT -p udp ! --dport 67 -j DROP\n-A INPUT -p udp --dport 67 -j "
+	                 "LOG\nCOMMIT\n",
+	                 "mpqemubr0", NULL);
+	expect_dhcp_text(
+	    "*mangle\n:INPUT ACCEPT [0:0]\n-A INPUT -p udp --dport 67 -j DROP\nCOMMIT\n",
+	    "mpqemubr0", NULL);
+	/* A RETURN from the chain jumped to comes back ahead of its drop. */
+	expect_dhcp_text("*filter\n:INPUT ACCEPT [0:0]\n:x - [0:0]\n-A INPUT -j x\n-A x -i "
+	                 "mpqemubr0 -j RETURN\n-A x -p udp --dport 67 -j DROP\nCOMMIT\n",
+	                 "mpqemubr0", NULL);
+	/* A catch-all reject with nothing ahead of it. */
+	expect_dhcp_text("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m conntrack --ctstate "
+	                 "RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -j REJECT --reject-with "
+	                 "icmp-host-prohibited\nCOMMIT\n",
+	                 "mpqemubr0", "-A INPUT -j REJECT --reject-with icmp-host-prohibited");
+}
+
+static void
+test_linux_dhcp_blocked(void **state)
+{
+	struct probe_result r;
+
+	(void)state;
+	/* A drop ahead of Multipass's accept, in the backend that holds its rules. */
+	run_linux(linux_host((struct answer)EMPTY,
+	                     (struct answer)OUT("firewall/iptables-nft-save.dhcp-drop"),
+	                     (struct answer)NOT_ASKED, (struct answer)EMPTY),
+	          NULL, &r);
+	assert_string_equal(r.outcome, "dhcp_blocked");
+	assert_string_equal(result_fact(&r, "firewall.bridge"), "mpqemubr0");
+	assert_string_equal(result_fact(&r, "firewall.dhcp_rule"),
+	                    "-A INPUT -i mpqemubr0 -p udp -m udp --dport 67 -j DROP");
+	assert_string_equal(result_fact(&r, "firewall.backend"), "iptables-nft");
+	assert_true(lines_have_exact(
+	    &r.evidence,
+	    "iptables-nft-save:16: -A INPUT -i mpqemubr0 -p udp -m udp --dport 67 -j DROP"));
+	assert_true(lines_have(&r.evidence, "besides: Multipass's forward and NAT rules for "
+	                                    "mpqemubr0 are in place (iptables-nft)"));
+	assert_non_null(strstr(r.summary, "sudo iptables-nft -D INPUT -i mpqemubr0 -p udp -m udp "
+	                                  "--dport 67 -j DROP"));
+	probe_result_free(&r);
+
+	/* Multipass on iptables-nft, the drop in nft's own table: nft is read for it. */
+	run_linux(linux_host((struct answer)EMPTY,
+	                     (struct answer)OUT("firewall/iptables-nft-save.multipass"),
+	                     (struct answer)NOT_ASKED,
+	                     (struct answer)OUT("firewall/nft-ruleset.dhcp-drop")),
+	          NULL, &r);
+	assert_string_equal(r.outcome, "dhcp_blocked");
+	assert_string_equal(result_fact(&r, "firewall.dhcp_rule"), "udp dport 67 drop");
+	assert_true(lines_have_exact(&r.evidence, "nft list ruleset:44: udp dport 67 drop"));
+	assert_non_null(strstr(r.summary,
+	                       "nft insert rule inet vtblock input iifname mpqemubr0 udp "
+	                       "dport 67 accept"));
+	/* nft's view of iptables-nft's rules does not make it the backend. */
+	assert_string_equal(result_fact(&r, "firewall.backend"), "iptables-nft");
+	probe_result_free(&r);
+
+	/* ... and the same host without that table is fine. */
+	run_linux(linux_host((struct answer)EMPTY,
+	                     (struct answer)OUT("firewall/iptables-nft-save.multipass"),
+	                     (struct answer)NOT_ASKED,
+	                     (struct answer)OUT("firewall/nft-ruleset.iptables-nft")),
+	          NULL, &r);
+	assert_string_equal(r.outcome, "ok");
+	assert_null(result_fact(&r, "firewall.dhcp_rule"));
+	probe_result_free(&r);
+
+	/* Multipass on legacy (its accept there), INPUT policy DROP on nft (ufw's default). */
+	run_linux(linux_host((struct answer)OUT("firewall/iptables-legacy-save.multipass"),
+	                     (struct answer)OUT("firewall/iptables-nft-save.input-policy-drop"),
+	                     (struct answer)NOT_ASKED, (struct answer)NOT_ASKED),
+	          NULL, &r);
+	assert_string_equal(r.outcome, "dhcp_blocked");
+	assert_string_equal(result_fact(&r, "firewall.dhcp_rule"), ":INPUT DROP [0:0]");
+	assert_true(lines_have_exact(&r.evidence, "iptables-nft-save:3: :INPUT DROP [0:0]"));
+	assert_true(lines_have(&r.evidence, "iptables-legacy-save:"));
+	assert_non_null(strstr(r.summary, "sudo iptables-nft -I INPUT -i mpqemubr0 -p udp --dport "
+	                                  "67 -j ACCEPT"));
+	probe_result_free(&r);
+
+	/* It wins over rules_missing, which evidence still tells. */
+	run_linux(linux_host((struct answer)OUT("firewall/iptables-legacy-save.dhcp-reject"),
+	                     (struct answer)OUT("firewall/iptables-nft-save.nat-missing"),
+	                     (struct answer)NOT_ASKED, (struct answer)NOT_ASKED),
+	          NULL, &r);
+	assert_string_equal(r.outcome, "dhcp_blocked");
+	assert_true(lines_have(&r.evidence, "iptables-legacy-save:"));
+	assert_true(lines_have(&r.evidence, "-j REJECT --reject-with icmp-port-unreachable"));
+	probe_result_free(&r);
+
+	/* Over forward_blocked too. */
+	run_linux(linux_host((struct answer)MISSING, (struct answer)MISSING, (struct answer)MISSING,
+	                     (struct answer)OUT("firewall/nft-ruleset.comments")),
+	          NULL, &r);
+	assert_string_equal(r.outcome, "forward_blocked");
+	probe_result_free(&r);
+	run_linux(
+	    linux_host((struct answer)OUT("firewall/iptables-legacy-save.multipass-with-docker"),
+	               (struct answer)OUT("firewall/iptables-nft-save.docker-and-legacy"),
+	               (struct answer)NOT_ASKED,
+	               (struct answer)OUT("firewall/nft-ruleset.dhcp-reject-other-table")),
+	    NULL, &r);
+	assert_string_equal(r.outcome, "dhcp_blocked");
+	assert_true(lines_have(&r.evidence, "besides: a forward chain drops mpqemubr0's traffic by "
+	                                    "policy (iptables-nft-save:"));
+	probe_result_free(&r);
+
+	/* Look-alikes that do not block: the outcome stays what the forward rules say. */
+	run_linux(linux_host((struct answer)EMPTY,
+	                     (struct answer)OUT("firewall/iptables-nft-save.dhcp-accept-first"),
+	                     (struct answer)NOT_ASKED, (struct answer)EMPTY),
+	          NULL, &r);
+	assert_string_equal(r.outcome, "ok");
+	probe_result_free(&r);
+	run_linux(linux_host((struct answer)EMPTY,
+	                     (struct answer)OUT("firewall/iptables-nft-save.dhcp-other-if"),
+	                     (struct answer)NOT_ASKED, (struct answer)EMPTY),
+	          NULL, &r);
+	assert_string_equal(r.outcome, "ok");
+	probe_result_free(&r);
+	run_linux(linux_host((struct answer)EMPTY,
+	                     (struct answer)OUT("firewall/iptables-nft-save.dhcp-port68"),
+	                     (struct answer)NOT_ASKED, (struct answer)EMPTY),
+	          NULL, &r);
+	assert_string_equal(r.outcome, "ok");
+	probe_result_free(&r);
+
+	/* No Multipass rule at all, and a drop: still dhcp_blocked, for the platform's bridge. */
+	run_linux(linux_host((struct answer)MISSING, (struct answer)MISSING, (struct answer)MISSING,
+	                     (struct answer)OUT("firewall/nft-ruleset.dhcp-accept-first")),
+	          "virbr0", &r);
+	assert_string_equal(r.outcome, "dhcp_blocked");
+	assert_true(
+	    lines_have(&r.evidence, "besides: no Multipass rule for virbr0 in any listing"));
+	probe_result_free(&r);
+}
+
 static void
 test_other_os(void **state)
 {
@@ -945,8 +1243,8 @@ test_entry(void **state)
 {
 	const struct probe_entry *pe = probe_find("firewall");
 	static const char *const outcomes[] = {
-	    "off", "blocked",       "allowed",         "not_listed",
-	    "ok",  "rules_missing", "forward_blocked", "unreadable"};
+	    "off",           "blocked",         "allowed",    "not_listed",  "ok",
+	    "rules_missing", "forward_blocked", "unreadable", "dhcp_blocked"};
 
 	(void)state;
 	assert_non_null(pe);
@@ -955,6 +1253,7 @@ test_entry(void **state)
 	assert_true(probe_sets_fact(pe, "firewall.state"));
 	assert_true(probe_sets_fact(pe, "firewall.app"));
 	assert_true(probe_sets_fact(pe, "firewall.bridge"));
+	assert_true(probe_sets_fact(pe, "firewall.dhcp_rule"));
 	assert_string_equal(param_def_find(pe->params, "app")->def, "/usr/libexec/bootpd");
 }
 
@@ -976,6 +1275,9 @@ main(void)
 	    cmocka_unit_test(test_linux_rules_missing),
 	    cmocka_unit_test(test_linux_forward_blocked),
 	    cmocka_unit_test(test_linux_unreadable_and_errors),
+	    cmocka_unit_test(test_dhcp_listings),
+	    cmocka_unit_test(test_dhcp_rule_syntax),
+	    cmocka_unit_test(test_linux_dhcp_blocked),
 	    cmocka_unit_test(test_other_os),
 	    cmocka_unit_test(test_entry),
 	};

@@ -1,9 +1,10 @@
 /*
  * test-guestparse.c: the "guest" probe's parsers on recorded outputs and
  * files (tests/data/guest/, see its README): cloud-init status in three
- * generations, resolv.conf and resolvectl, fstab, netplan / ifupdown / ifcfg
- * / NetworkManager against `ip -o link`, udev's persistent-net rules, and
- * initramfs listings from lsinitramfs and lsinitrd.
+ * generations, resolv.conf and resolvectl, getent and nslookup (BusyBox's
+ * and bind's), fstab, netplan / ifupdown / ifcfg / NetworkManager against
+ * `ip -o link`, udev's persistent-net rules, and initramfs listings from
+ * lsinitramfs and lsinitrd.
  */
 #include "config.h"
 
@@ -200,6 +201,104 @@ test_resolvectl(void **state)
 	assert_int_equal(guest_resolvectl_parse(text, len, &servers, NULL), 0);
 	assert_int_equal(servers.n, 0);
 	free(text);
+}
+
+/* ---- name lookups ---------------------------------------------------------- */
+
+static void
+test_getent(void **state)
+{
+	struct strlist addrs = STRLIST_INIT, lines = STRLIST_INIT;
+	size_t len;
+	char *text;
+	const char *several = "2001:db8::10    ubuntu.com\n"
+	                      "2001:db8::11    ubuntu.com www.ubuntu.com\r\n"
+	                      "203.0.113.10    ubuntu.com\n"
+	                      "fe80::1%eth0    ubuntu.com\n"
+	                      "\n"
+	                      "ubuntu.com      not an address first\n"
+	                      "cafe.be         a name made of hex digits\n"
+	                      "10.0.0.1";
+
+	(void)state;
+	/* glibc's getent, through a DNS server: the IPv6 answer only, padded to 15. */
+	text = fixture_read("guest/getent-hosts.txt", &len);
+	assert_int_equal(guest_getent_parse(text, len, &addrs, &lines), 1);
+	lines_are(&addrs, W("2001:db8::10"));
+	lines_are(&lines, W("2001:db8::10    ubuntu.com"));
+	strlist_free(&addrs);
+	strlist_free(&lines);
+	free(text);
+
+	/* Several, aliases, CRLF, a zone, no last newline; what is not an address left out. */
+	assert_int_equal(guest_getent_parse(several, strlen(several), &addrs, NULL), 5);
+	lines_are(&addrs,
+	          W("2001:db8::10", "2001:db8::11", "203.0.113.10", "fe80::1%eth0", "10.0.0.1"));
+	strlist_free(&addrs);
+
+	assert_int_equal(guest_getent_parse("", 0, &addrs, &lines), 0);
+	assert_int_equal(addrs.n + lines.n, 0);
+}
+
+static void
+test_nslookup(void **state)
+{
+	struct strlist addrs = STRLIST_INIT;
+	size_t len;
+	char *text;
+	/* BusyBox before 1.28: "Address N: ADDRESS NAME", the server's own lines first. */
+	const char *old_busybox = "Server:    10.0.0.53\n"
+	                          "Address 1: 10.0.0.53 dns.lan\n"
+	                          "\n"
+	                          "Name:      ubuntu.com\n"
+	                          "Address 1: 203.0.113.10 ubuntu.com\n"
+	                          "Address 2: 2001:db8::10 ubuntu.com\n";
+	/* Windows: "Addresses:" then more on indented lines. */
+	const char *windows = "Server:  router.lan\r\n"
+	                      "Address:  192.168.1.1\r\n"
+	                      "\r\n"
+	                      "Non-authoritative answer:\r\n"
+	                      "Name:    ubuntu.com\r\n"
+	                      "Addresses:  2001:db8::10\r\n"
+	                      "          203.0.113.10\r\n"
+	                      "\r\n";
+	/* bind's "No answer" (exit 0): a name, no address. */
+	const char *no_answer = "Server:\t\t127.0.0.53\nAddress:\t127.0.0.53#53\n\n"
+	                        "Non-authoritative answer:\n*** Can't find ubuntu.com: No answer\n";
+
+	(void)state;
+	text = fixture_read("guest/nslookup-busybox-ok.txt", &len);
+	assert_int_equal(guest_nslookup_parse(text, len, &addrs), 2);
+	lines_are(&addrs, W("203.0.113.10", "2001:db8::10"));
+	strlist_free(&addrs);
+	free(text);
+
+	text = fixture_read("guest/nslookup-bind-ok.txt", &len);
+	assert_int_equal(guest_nslookup_parse(text, len, &addrs), 2);
+	lines_are(&addrs, W("203.0.113.10", "2001:db8::10"));
+	strlist_free(&addrs);
+	free(text);
+
+	/* Not found, or no server: only the server's own address, which is not an answer. */
+	for (const char *const *f =
+	         W("guest/nslookup-busybox-nxdomain.txt", "guest/nslookup-busybox-noserver.txt",
+	           "guest/nslookup-bind-nxdomain.txt");
+	     *f != NULL; f++) {
+		text = fixture_read(*f, &len);
+		assert_int_equal(guest_nslookup_parse(text, len, &addrs), 0);
+		assert_int_equal(addrs.n, 0);
+		free(text);
+	}
+
+	assert_int_equal(guest_nslookup_parse(old_busybox, strlen(old_busybox), &addrs), 2);
+	lines_are(&addrs, W("203.0.113.10", "2001:db8::10"));
+	strlist_free(&addrs);
+
+	assert_int_equal(guest_nslookup_parse(windows, strlen(windows), &addrs), 2);
+	lines_are(&addrs, W("2001:db8::10", "203.0.113.10"));
+	strlist_free(&addrs);
+
+	assert_int_equal(guest_nslookup_parse(no_answer, strlen(no_answer), &addrs), 0);
 }
 
 /* ---- fstab ---------------------------------------------------------------- */
@@ -584,6 +683,8 @@ main(void)
 	    cmocka_unit_test(test_ci_odd_input),
 	    cmocka_unit_test(test_resolv),
 	    cmocka_unit_test(test_resolvectl),
+	    cmocka_unit_test(test_getent),
+	    cmocka_unit_test(test_nslookup),
 	    cmocka_unit_test(test_fstab),
 	    cmocka_unit_test(test_netplan),
 	    cmocka_unit_test(test_ifupdown_ifcfg_nm),

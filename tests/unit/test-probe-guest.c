@@ -140,12 +140,13 @@ test_params(void **state)
 	assert_non_null(pe);
 	for (const char *const *o =
 	         W("ok", "not_finished", "failed", "absent", "no_nameserver", "device_names",
-	           "iface_mismatch", "stale_udev", "no_virtio", "unreachable", "auth_failed",
-	           "host_key_changed", "host_key_unknown", "error");
+	           "iface_mismatch", "stale_udev", "no_virtio", "no_answer", "unreachable",
+	           "auth_failed", "host_key_changed", "host_key_unknown", "error");
 	     *o != NULL; o++)
 		assert_true(probe_has_outcome(pe, *o));
 	assert_true(probe_sets_fact(pe, "guest.nameservers"));
 	assert_true(probe_sets_fact(pe, "guest.bad_fstab_lines"));
+	assert_true(probe_sets_fact(pe, "guest.lookup.address"));
 
 	run_guest(s, &r, "root", ROOT, NULL);
 	expect(&r, "error", W("check"));
@@ -435,6 +436,268 @@ test_resolv_ssh(void **state)
 	run_ssh(s, &r, "resolv");
 	expect(&r, "no_nameserver", W("does not exist"));
 	probe_result_free(&r);
+	snapshot_free(s);
+}
+
+/* ---- lookup ---------------------------------------------------------------------- */
+
+#define GETENT(name) W("getent", "hosts", name)
+#define NSLOOKUP(name) W("nslookup", name)
+#define run_lookup(s, r, name)                                                                     \
+	run_guest(s, r, "address", ADDR, "check", "lookup", "name", name, NULL)
+
+/* How many evidence lines hold needle. */
+static size_t
+evidence_count(const struct probe_result *r, const char *needle)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->evidence.n; i++)
+		n += strstr(r->evidence.v[i], needle) != NULL;
+	return n;
+}
+
+static void
+test_lookup_ok(void **state)
+{
+	struct snapshot *s = new_snap(), *g = new_remote(s);
+	struct probe_result r;
+
+	(void)state;
+	/* Ubuntu: resolved's stub, and the server behind it. */
+	put_fixture(g, "/etc/resolv.conf", "guest/resolv.conf.stub");
+	put_fixture(g, "/run/systemd/resolve/resolv.conf", "guest/resolv.conf.upstream");
+	put_cmd_fixture(g, GETENT("ubuntu.com"), 0, "guest/getent-hosts.txt");
+	/* name= defaults to ubuntu.com. */
+	run_ssh(s, &r, "lookup");
+	expect(&r, "ok",
+	       W("ubuntu.com resolves in the guest: 2001:db8::10", "$ getent hosts ubuntu.com",
+	         "2001:db8::10    ubuntu.com", "upstream: 10.97.0.1"));
+	expect_fact(&r, "guest.lookup.address", "2001:db8::10");
+	expect_fact(&r, "guest.nameservers", "10.97.0.1");
+	expect_fact(&r, "guest.mode", "ssh");
+	probe_result_free(&r);
+
+	/* Another name; of many lines, the first three are shown, the first is the fact. */
+	put_cmd(g, GETENT("archive.ubuntu.com"), 0,
+	        "2001:db8::21    archive.ubuntu.com\n2001:db8::22    archive.ubuntu.com\n"
+	        "2001:db8::23    archive.ubuntu.com\n2001:db8::24    archive.ubuntu.com\n");
+	run_lookup(s, &r, "archive.ubuntu.com");
+	expect(&r, "ok",
+	       W("archive.ubuntu.com resolves in the guest: 2001:db8::21",
+	         "2001:db8::23    archive.ubuntu.com"));
+	assert_false(lines_have(&r.evidence, "2001:db8::24"));
+	expect_fact(&r, "guest.lookup.address", "2001:db8::21");
+	probe_result_free(&r);
+
+	/* getent found it but printed no address: not taken for an answer. */
+	put_cmd(g, GETENT("ubuntu.com"), 0, "\n");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "error", W("printed no address"));
+	assert_null(result_fact(&r, "guest.lookup.address"));
+	probe_result_free(&r);
+
+	/* Any other exit status is getent failing, not an answer. */
+	snapshot_add_command(g, GETENT("ubuntu.com"), HOST_OK, 1, "", 0,
+	                     "Unknown database: hosts\n", 24);
+	run_ssh(s, &r, "lookup");
+	expect(&r, "error",
+	       W("'getent hosts ubuntu.com' failed", "exit status 1",
+	         "stderr: Unknown database: hosts"));
+	probe_result_free(&r);
+	snapshot_free(s);
+
+	/* A snapshot that reached the guest but never ran getent says so. */
+	s = new_snap();
+	put_fixture(new_remote(s), "/etc/resolv.conf", "guest/resolv.conf.static");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "error", W("the snapshot lacks"));
+	probe_result_free(&r);
+	snapshot_free(s);
+}
+
+static void
+test_lookup_no_answer(void **state)
+{
+	struct snapshot *s = new_snap(), *g = new_remote(s);
+	struct probe_result r;
+
+	(void)state;
+	put_text(g, "/etc/resolv.conf", "# written by hand\nnameserver 10.0.0.53\n");
+	/* getent's 2: NXDOMAIN, or no server answered. */
+	put_cmd(g, GETENT("ubuntu.com"), 2, "");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "no_answer",
+	       W("ubuntu.com does not resolve in " REMOTE ": its DNS server(s) (10.0.0.53) give "
+	         "no answer",
+	         "/etc/resolv.conf: nameserver 10.0.0.53", "getent: not found (exit status 2)"));
+	expect_fact(&r, "guest.nameservers", "10.0.0.53");
+	assert_null(result_fact(&r, "guest.lookup.address"));
+	probe_result_free(&r);
+
+	/* Two servers, named as a list. */
+	put_fixture(g, "/etc/resolv.conf", "guest/resolv.conf.static");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "no_answer", W("(192.168.122.1, 10.0.0.2 and fe80::1%eth0)"));
+	expect_fact(&r, "guest.nameservers", "192.168.122.1,10.0.0.2,fe80::1%eth0");
+	probe_result_free(&r);
+
+	/* No server at all. */
+	put_fixture(g, "/etc/resolv.conf", "guest/resolv.conf.empty");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "no_answer", W("has no DNS server to ask", "has no nameserver line"));
+	expect_fact(&r, "guest.nameservers", "");
+	probe_result_free(&r);
+
+	/* resolved's stub with no upstream: the servers asked are none. */
+	put_fixture(g, "/etc/resolv.conf", "guest/resolv.conf.stub");
+	put_fixture(g, "/run/systemd/resolve/resolv.conf", "guest/resolv.conf.upstream-empty");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "no_answer", W("has no DNS server to ask"));
+	probe_result_free(&r);
+
+	snapshot_free(s);
+
+	/* resolved's upstreams unreadable: the stub is named, and the answer stands. */
+	s = new_snap();
+	g = new_remote(s);
+	put_fixture(g, "/etc/resolv.conf", "guest/resolv.conf.stub");
+	snapshot_add_file(g, "/run/systemd/resolve/resolv.conf", HOST_DENIED, 'f', NULL, 0, false);
+	put_cmd(g, GETENT("ubuntu.com"), 2, "");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "no_answer",
+	       W("DNS server(s) (127.0.0.53)", "/run/systemd/resolve/resolv.conf: not read"));
+	expect_fact(&r, "guest.nameservers", "127.0.0.53");
+	probe_result_free(&r);
+	snapshot_free(s);
+
+	/* Without resolv.conf in the snapshot the verdict is getent's, and the gap is said. */
+	s = new_snap();
+	g = new_remote(s);
+	put_cmd(g, GETENT("ubuntu.com"), 2, "");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "no_answer", W("its DNS servers give no answer", "/etc/resolv.conf: not read"));
+	assert_null(result_fact(&r, "guest.nameservers"));
+	probe_result_free(&r);
+	/* A guest without the file at all names no server. */
+	put_missing(g, "/etc/resolv.conf");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "no_answer", W("has no DNS server to ask"));
+	expect_fact(&r, "guest.nameservers", "");
+	probe_result_free(&r);
+	snapshot_free(s);
+}
+
+/* getent missing: nslookup, BusyBox's (recorded, see tests/data/guest/README) or bind's. */
+static void
+test_lookup_nslookup(void **state)
+{
+	struct snapshot *s = new_snap(), *g = new_remote(s);
+	struct probe_result r;
+	const char *refused = "nslookup: write to '127.0.0.1': Connection refused\n";
+
+	(void)state;
+	put_text(g, "/etc/resolv.conf", "nameserver 127.0.0.1\n");
+	put_no_program(g, GETENT("ubuntu.com"));
+	put_cmd_fixture(g, NSLOOKUP("ubuntu.com"), 0, "guest/nslookup-busybox-ok.txt");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "ok",
+	       W("ubuntu.com resolves in the guest: 203.0.113.10", "$ nslookup ubuntu.com",
+	         "Address: 2001:db8::10"));
+	expect_fact(&r, "guest.lookup.address", "203.0.113.10");
+	/* The server's own address is not an answer. */
+	assert_false(lines_have(&r.evidence, "127.0.0.1:53"));
+	probe_result_free(&r);
+
+	/* The shell's 127 is a missing program too. */
+	put_cmd(g, GETENT("ubuntu.com"), 127, "");
+	put_cmd_fixture(g, NSLOOKUP("ubuntu.com"), 0, "guest/nslookup-bind-ok.txt");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "ok", W("resolves in the guest: 203.0.113.10"));
+	probe_result_free(&r);
+
+	/* NXDOMAIN: exit 1, said once though BusyBox prints it for A and AAAA. */
+	put_no_program(g, GETENT("nosuch.example"));
+	put_cmd_fixture(g, NSLOOKUP("nosuch.example"), 1, "guest/nslookup-busybox-nxdomain.txt");
+	run_lookup(s, &r, "nosuch.example");
+	expect(&r, "no_answer",
+	       W("nosuch.example does not resolve in " REMOTE ": its DNS server(s) (127.0.0.1)",
+	         "nslookup: exit status 1"));
+	assert_int_equal(evidence_count(&r, "** server can't find nosuch.example: NXDOMAIN"), 1);
+	expect_fact(&r, "guest.nameservers", "127.0.0.1");
+	assert_null(result_fact(&r, "guest.lookup.address"));
+	probe_result_free(&r);
+
+	/* No server answers: what BusyBox says on both outputs. */
+	{
+		size_t len;
+		char *text = fixture_read("guest/nslookup-busybox-noserver.txt", &len);
+
+		snapshot_add_command(g, NSLOOKUP("ubuntu.com"), HOST_OK, 1, text, len, refused,
+		                     strlen(refused));
+		free(text);
+	}
+	put_no_program(g, GETENT("ubuntu.com"));
+	run_ssh(s, &r, "lookup");
+	expect(&r, "no_answer",
+	       W(";; connection timed out; no servers could be reached",
+	         "stderr: nslookup: write to '127.0.0.1': Connection refused"));
+	probe_result_free(&r);
+
+	/* bind's nslookup exits 0 for "No answer": no address, so no answer. */
+	put_cmd(g, NSLOOKUP("ubuntu.com"), 0,
+	        "Server:\t\t127.0.0.53\nAddress:\t127.0.0.53#53\n\nNon-authoritative answer:\n"
+	        "*** Can't find ubuntu.com: No answer\n\n");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "no_answer", W("*** Can't find ubuntu.com: No answer"));
+	probe_result_free(&r);
+
+	/* bind's NXDOMAIN. */
+	put_cmd_fixture(g, NSLOOKUP("nosuch.example"), 1, "guest/nslookup-bind-nxdomain.txt");
+	run_lookup(s, &r, "nosuch.example");
+	expect(&r, "no_answer", W("** server can't find nosuch.example: NXDOMAIN"));
+	probe_result_free(&r);
+
+	/* Neither tool. */
+	put_no_program(g, NSLOOKUP("ubuntu.com"));
+	run_ssh(s, &r, "lookup");
+	expect(&r, "error", W("neither getent nor nslookup in the guest"));
+	assert_null(result_fact(&r, "guest.lookup.address"));
+	probe_result_free(&r);
+	put_cmd(g, NSLOOKUP("ubuntu.com"), 127, "");
+	run_ssh(s, &r, "lookup");
+	expect(&r, "error", W("neither getent nor nslookup in the guest"));
+	probe_result_free(&r);
+	snapshot_free(s);
+}
+
+/* A disk cannot look a name up, and a name that is not one never reaches the guest. */
+static void
+test_lookup_refused(void **state)
+{
+	struct snapshot *s = new_snap(), *g = new_remote(s);
+	struct probe_result r;
+
+	(void)state;
+	put_text(g, "/etc/resolv.conf", "nameserver 10.0.0.53\n");
+	run_disk(s, &r, "lookup");
+	expect(&r, "error", W("a disk cannot resolve names"));
+	assert_null(result_fact(&r, "guest.mode"));
+	probe_result_free(&r);
+
+	/* Each would be an option or garbage to getent: refused before logging in. */
+	for (const char *const *bad = W("-s", "--help", "a b", "ubuntu.com;reboot", "$(reboot)",
+	                                "-oProxyCommand=x", "a..b", "", "ubuntu.com\nx");
+	     *bad != NULL; bad++) {
+		put_cmd(g, GETENT(*bad), 0, "203.0.113.10    x\n");
+		run_lookup(s, &r, *bad);
+		if (strcmp(r.outcome, "error") != 0 || r.summary == NULL ||
+		    (strstr(r.summary, "not a valid DNS name") == NULL &&
+		     strstr(r.summary, "parameter 'name'") == NULL))
+			fail_msg("name '%s': %s (%s)", *bad, r.outcome, r.summary ? r.summary : "");
+		assert_false(lines_have(&r.evidence, "logged in to"));
+		probe_result_free(&r);
+	}
 	snapshot_free(s);
 }
 
@@ -798,6 +1061,10 @@ main(void)
 	    cmocka_unit_test(test_cloud_init_ssh_other),
 	    cmocka_unit_test(test_resolv_disk),
 	    cmocka_unit_test(test_resolv_ssh),
+	    cmocka_unit_test(test_lookup_ok),
+	    cmocka_unit_test(test_lookup_no_answer),
+	    cmocka_unit_test(test_lookup_nslookup),
+	    cmocka_unit_test(test_lookup_refused),
 	    cmocka_unit_test(test_fstab),
 	    cmocka_unit_test(test_fstab_cannot_read),
 	    cmocka_unit_test(test_net_ssh),

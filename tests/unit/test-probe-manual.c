@@ -586,6 +586,28 @@ test_guest(void **state)
 	}
 	assert_false(lines_have(&m.notes, "unreachable: "));
 	probe_manual_free(&m);
+
+	/* lookup: getent in the instance, ubuntu.com unless a name is given. */
+	assert_true(build(&m, "guest", "windows", "check", "lookup", "instance", "primary", NULL));
+	assert_string_equal(m.commands.v[0], "multipass exec primary -- getent hosts ubuntu.com");
+	assert_true(lines_have(&m.notes, "multipass shell primary"));
+	assert_true(lines_have(&m.notes, "no_answer: "));
+	probe_manual_free(&m);
+	assert_true(build(&m, "guest", "linux", "check", "lookup", "address", "10.97.0.5", "name",
+	                  "archive.ubuntu.com", NULL));
+	assert_string_equal(
+	    m.commands.v[0],
+	    "sudo ssh -i /var/snap/multipass/common/data/multipassd/ssh-keys/id_rsa "
+	    "ubuntu@10.97.0.5 getent hosts archive.ubuntu.com");
+	assert_true(lines_have(&m.notes, "nslookup archive.ubuntu.com"));
+	assert_true(lines_have(&m.notes, "auth_failed: "));
+	probe_manual_free(&m);
+	/* A disk cannot: no command, and none of the login's failures. */
+	assert_true(build(&m, "guest", "linux", "check", "lookup", "root", "/mnt/vm", NULL));
+	assert_int_equal(m.commands.n, 0);
+	assert_true(lines_have(&m.notes, "A disk cannot resolve names"));
+	assert_false(lines_have(&m.notes, "unreachable: "));
+	probe_manual_free(&m);
 }
 
 static void

@@ -266,6 +266,30 @@ test_iplink(void **state)
 	assert_true(if_has_prefix("bridge100", "bridge1"));
 }
 
+/* The instances' subnet from the bridge's address: `ip -o -4 addr show dev BR`. */
+static void
+test_ipaddr_subnet(void **state)
+{
+	size_t len;
+	char *buf = fixture_read("sys/ip-addr-mpqemubr0.txt", &len), *s;
+
+	(void)state;
+	s = ipaddr_subnet_parse(buf, len);
+	assert_string_equal(s, "10.97.0.0/24");
+	free(s);
+	free(buf);
+	/* Odd prefixes keep only the network's bits; the first inet counts; inet6 does not. */
+	s = ipaddr_subnet_parse("7: br0 inet6 fd00::1/64 scope global\n7: br0    inet "
+	                        "172.16.77.129/25 brd x\n7: br0 inet 10.1.1.1/24\n",
+	                        strlen("7: br0 inet6 fd00::1/64 scope global\n7: br0    inet "
+	                               "172.16.77.129/25 brd x\n7: br0 inet 10.1.1.1/24\n"));
+	assert_string_equal(s, "172.16.77.128/25");
+	free(s);
+	assert_null(ipaddr_subnet_parse("", 0));
+	assert_null(ipaddr_subnet_parse("5: br0 inet 10.1.1.1 brd\n", 25));
+	assert_null(ipaddr_subnet_parse("5: br0 inet 300.1.1.1/24\n", 25));
+}
+
 static void
 test_ifconfig(void **state)
 {
@@ -658,6 +682,7 @@ main(void)
 	    cmocka_unit_test(test_list_empty_and_odd),
 	    cmocka_unit_test(test_failure_kind),
 	    cmocka_unit_test(test_iplink),
+	    cmocka_unit_test(test_ipaddr_subnet),
 	    cmocka_unit_test(test_ifconfig),
 	    cmocka_unit_test(test_ps_procps),
 	    cmocka_unit_test(test_ps_macos),

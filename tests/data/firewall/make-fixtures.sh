@@ -110,6 +110,71 @@ table inet filter {
 NFT
 nft list ruleset > '$OUT/nft-ruleset.comments'"
 
+# Rules on the INPUT path that drop the instances' DHCP requests (udp 67)
+# before dnsmasq sees them, and look-alikes that do not.
+in_netns "multipass_rules iptables-nft;
+	iptables-nft -I INPUT -i $BR -p udp -m udp --dport 67 -j DROP;
+	iptables-nft-save > '$OUT/iptables-nft-save.dhcp-drop'"
+in_netns "multipass_rules iptables-legacy;
+	iptables-legacy -I INPUT -p udp --dport 67 -j REJECT --reject-with icmp-port-unreachable;
+	iptables-legacy-save > '$OUT/iptables-legacy-save.dhcp-reject'"
+in_netns "multipass_rules iptables-nft;
+	iptables-nft -I INPUT -i mpqemubr+ -p udp -m multiport --dports 53,67 -j DROP;
+	iptables-nft-save > '$OUT/iptables-nft-save.dhcp-multiport'"
+in_netns "multipass_rules iptables-nft; iptables-nft -N vt-user-input;
+	iptables-nft -A vt-user-input -p tcp --dport 22 -j ACCEPT;
+	iptables-nft -A vt-user-input -p udp -m multiport --dports 60:70 -j DROP;
+	iptables-nft -I INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT;
+	iptables-nft -I INPUT 2 -j vt-user-input;
+	iptables-nft-save > '$OUT/iptables-nft-save.dhcp-chain'"
+in_netns "multipass_rules iptables-nft; iptables-nft -A INPUT -p udp --dport 67 -j DROP;
+	iptables-nft-save > '$OUT/iptables-nft-save.dhcp-accept-first'"
+in_netns "multipass_rules iptables-nft; iptables-nft -I INPUT -i $BR -p udp --dport 68 -j DROP;
+	iptables-nft-save > '$OUT/iptables-nft-save.dhcp-port68'"
+in_netns "multipass_rules iptables-nft; iptables-nft -I INPUT -i eth0 -p udp --dport 67 -j DROP;
+	iptables-nft-save > '$OUT/iptables-nft-save.dhcp-other-if'"
+# An INPUT policy of DROP in the backend Multipass does not use (ufw's default).
+in_netns "iptables-nft -P INPUT DROP; iptables-nft -A INPUT -i lo -j ACCEPT;
+	iptables-nft -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT;
+	iptables-nft -A INPUT -p tcp --dport 22 -j ACCEPT;
+	iptables-nft-save > '$OUT/iptables-nft-save.input-policy-drop'"
+# nft's own tables: a drop in any input base chain is final.
+in_netns "multipass_rules iptables-nft; nft -f - <<'NFT'
+table inet vtblock {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		udp dport 67 drop
+	}
+}
+NFT
+nft list ruleset > '$OUT/nft-ruleset.dhcp-drop' 2>/dev/null"
+in_netns "nft -f - <<'NFT'
+table inet host {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		iifname \"mpqemubr*\" udp dport { 67, 68 } accept
+		meta l4proto udp th dport 67 drop
+	}
+}
+NFT
+nft list ruleset > '$OUT/nft-ruleset.dhcp-accept-first'"
+in_netns "nft -f - <<'NFT'
+table ip allow {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		iifname \"$BR\" udp dport 67 accept
+	}
+}
+table inet block {
+	chain input {
+		type filter hook input priority 10; policy accept;
+		iifname \"$BR\" meta l4proto udp th dport 60-70 counter reject
+	}
+}
+NFT
+nft list ruleset > '$OUT/nft-ruleset.dhcp-reject-other-table'"
+
 # What a user who is not root is told (standard error; the exit status is in the tests).
 for c in iptables-save iptables-legacy-save iptables-nft-save; do
 	setpriv --reuid=65534 --regid=65534 --clear-groups $c 2> "$OUT/$c.denied.err" >/dev/null || true
