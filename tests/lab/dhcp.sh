@@ -50,7 +50,7 @@ chmod 755 "$tmp/hook"
 # The client, in the guest; in the background when $1 is "bg".
 client() {
 	if [ "$1" = bg ]; then
-		ip netns exec "$G" busybox udhcpc -i eth0 -f -q -n -t 3 -T 1 -x hostname:primary \
+		"$nsexec" "$G" busybox udhcpc -i eth0 -f -q -n -t 3 -T 1 -x hostname:primary \
 			-s "$tmp/hook" >"$tmp/udhcpc.log" 2>&1 &
 		client_pid=$!
 		lab_track "$client_pid"
@@ -71,7 +71,7 @@ stop_client() {
 start_probe() {
 	: >"$tmp/out"
 	probe_start=$(now_ms)
-	ip netns exec "$H" "$VMTRIAGE" probe dhcp "$@" --format yaml >"$tmp/out" 2>"$tmp/err" &
+	"$nsexec" "$H" "$VMTRIAGE" probe dhcp "$@" --format yaml >"$tmp/out" 2>"$tmp/err" &
 	probe_pid=$!
 	lab_track "$probe_pid"
 	wait_packet_socket
@@ -187,7 +187,7 @@ ip netns exec "$H" nft delete table inet vtdhcp
 
 # ---- collect --capture: a snapshot keeps the exchange, and replays it ----------
 probe_start=$(now_ms)
-ip netns exec "$H" "$VMTRIAGE" collect --quiet --capture 15 -o "$tmp/snap.yaml" \
+"$nsexec" "$H" "$VMTRIAGE" collect --quiet --capture 15 -o "$tmp/snap.yaml" \
 	>"$tmp/collect.out" 2>"$tmp/collect.err" &
 probe_pid=$!
 lab_track "$probe_pid"

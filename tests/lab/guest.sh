@@ -79,7 +79,7 @@ shell=$(getent passwd root | cut -d: -f7)
 [ -x "$shell" ] || skip_all "root's shell $shell is missing"
 copy_bin "$shell"
 copy_bin "$(command -v busybox)"
-copy_bin "$(command -v ip)"
+copy_bin "$(unset -f ip; command -v ip)"
 for applet in sh cat ls env uname readlink cpio; do
 	ln -s busybox "$guest/bin/$applet"
 done
@@ -146,7 +146,7 @@ PrintMotd no
 LogLevel VERBOSE
 ChrootDirectory $guest
 EOF
-ip netns exec "$ns" "$SSHD" -f "$dir/sshd_config" -D -E "$dir/sshd.log" </dev/null >/dev/null 2>&1 &
+"$nsexec" "$ns" "$SSHD" -f "$dir/sshd_config" -D -E "$dir/sshd.log" </dev/null >/dev/null 2>&1 &
 sshd_pid=$!
 lab_track "$sshd_pid"
 i=0

@@ -26,6 +26,11 @@
 #                               the diagnostics of a wrong outcome (ssh.sh
 #                               defines a check of its own instead)
 
+# ip netns exec and ip -n go through lab/nsexec, which works in a chroot too.
+nsexec=$top_srcdir/lab/nsexec
+# shellcheck source=lab/netns.sh
+. "$top_srcdir/lab/netns.sh"
+
 lab_tmp=
 lab_netns=
 lab_pids=
@@ -134,7 +139,7 @@ lab_start_dnsmasq() {
 	lab_dns_ns=$1 lab_dns_ready=$2
 	shift 2
 	: >"$lab_tmp/dnsmasq.log"
-	ip netns exec "$lab_dns_ns" dnsmasq --keep-in-foreground --conf-file=/dev/null \
+	"$nsexec" "$lab_dns_ns" dnsmasq --keep-in-foreground --conf-file=/dev/null \
 		--no-resolv --no-hosts --log-facility="$lab_tmp/dnsmasq.log" "$@" &
 	dnsmasq_pid=$!
 	lab_i=0

@@ -287,7 +287,7 @@ PrintMotd no
 ChrootDirectory $guest
 EOF
 # Not through nsx: $! must be sshd itself (ip netns exec execs it), not a subshell.
-ip netns exec "$H" "$SSHD" -f "$tmp/sshd_config" -D -E "$tmp/sshd.log" </dev/null >/dev/null 2>&1 &
+"$nsexec" "$H" "$SSHD" -f "$tmp/sshd_config" -D -E "$tmp/sshd.log" </dev/null >/dev/null 2>&1 &
 sshd_pid=$!
 lab_track "$sshd_pid"
 i=0

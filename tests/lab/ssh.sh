@@ -61,7 +61,7 @@ PrintMotd no
 LogLevel VERBOSE
 EOF
 	# Not through nsx: a function run with & is a subshell, and $! would name it, not sshd.
-	ip netns exec "$ns" "$SSHD" -f "$dir/sshd_config" -D -E "$dir/sshd.log" </dev/null >/dev/null 2>&1 &
+	"$nsexec" "$ns" "$SSHD" -f "$dir/sshd_config" -D -E "$dir/sshd.log" </dev/null >/dev/null 2>&1 &
 	sshd_pid=$!
 	lab_track "$sshd_pid"
 	i=0
@@ -235,7 +235,7 @@ expect "nothing listening: refused" refused "connection refused"
 
 # A listener that takes the connection and never says a word.
 mkfifo "$dir/fifo"
-ip netns exec "$ns" busybox nc -l -p "$mute_port" <>"$dir/fifo" >/dev/null 2>&1 &
+"$nsexec" "$ns" busybox nc -l -p "$mute_port" <>"$dir/fifo" >/dev/null 2>&1 &
 lab_track $!
 i=0
 while ! listening "$mute_port" && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
