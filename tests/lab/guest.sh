@@ -20,7 +20,7 @@
 # and a changed host key, a refused key, a missing key.
 #
 # The chroot must be owned by root and writable by no one else along its whole
-# path (sshd's ChrootDirectory rule), so the scratch directory is under /run,
+# path (sshd's ChrootDirectory rule), so the scratch directory is under /run (or /root),
 # not /tmp. Needs root. The namespace and the teardown (by PID) come from
 # lab-lib.sh; nothing leaves the namespace.
 . "$top_srcdir/tests/cli/tap.sh"
@@ -33,8 +33,8 @@ SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 lab_c_locale
 
 ns=$(lab_name guest)
-[ -d /run ] || skip_all "no /run to hold the chroot"
-lab_init /run/vt-guest-lab.XXXXXX
+base=$(lab_private_base) || skip_all "no directory of root's that no one else may write to (/run, /root, /var/lib): sshd refuses such a chroot"
+lab_init "$base/vt-guest-lab.XXXXXX"
 dir=$lab_tmp
 for d in "$dir" "$(dirname "$dir")"; do
 	# shellcheck disable=SC2012

@@ -36,7 +36,7 @@ NET=10.97.$n
 SUBNET=$NET.0/24
 # The chroot for sshd must be root's and writable by no one else: under /run.
 [ -d /run ] || skip_all "no /run to hold the lab"
-lab_init /run/vt-route-fix.XXXXXX
+lab_init "$(lab_private_base || echo /run)/vt-route-fix.XXXXXX"
 tmp=$lab_tmp
 lab_netns_add "$H"
 XDG_STATE_HOME=$tmp/state
