@@ -297,7 +297,19 @@ path_prefix_equal(const char *path, const char *dir, size_t n, bool windows)
 	return true;
 }
 
-/* The path lies in one of def->under: the directory itself or below it. */
+/* The path is dir itself or lies below it. */
+static bool
+inside_dir(const char *value, const char *dir, bool windows)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && (dir[n - 1] == '/' || dir[n - 1] == '\\'))
+		n--;
+	return strlen(value) >= n && path_prefix_equal(value, dir, n, windows) &&
+	       (value[n] == '\0' || value[n] == '/' || (windows && value[n] == '\\'));
+}
+
+/* The path lies in one of def->under, or in def->under_more's directory. */
 static char *
 check_under(const struct param_def *def, const char *value)
 {
@@ -308,24 +320,18 @@ check_under(const struct param_def *def, const char *value)
 
 	if (def->under == NULL)
 		return NULL;
-	for (const char *const *d = def->under; *d != NULL || more != NULL; d++) {
-		const char *dir = *d != NULL ? *d : more;
-		size_t n = strlen(dir);
-
-		if (*d == NULL)
-			more = NULL; /* the last one */
-		while (n > 1 && (dir[n - 1] == '/' || dir[n - 1] == '\\'))
-			n--;
-		if (strlen(value) >= n && path_prefix_equal(value, dir, n, windows) &&
-		    (value[n] == '\0' || value[n] == '/' || (windows && value[n] == '\\'))) {
-			strbuf_free(&sb);
-			return NULL;
-		}
-		strbuf_addf(&sb, "%s%s", sb.len > 0 ? ", " : "", dir);
-		if (*d == NULL)
-			break;
+	for (const char *const *d = def->under; *d != NULL; d++) {
+		if (inside_dir(value, *d, windows))
+			goto inside;
+		strbuf_addf(&sb, "%s%s", sb.len > 0 ? ", " : "", *d);
+	}
+	if (more != NULL) {
+		if (inside_dir(value, more, windows))
+			goto inside;
+		strbuf_addf(&sb, ", %s", more);
 	}
 	msg = xasprintf(_("'%s' is not inside %s"), value, sb.buf);
+inside:
 	strbuf_free(&sb);
 	return msg;
 }

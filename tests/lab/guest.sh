@@ -20,7 +20,7 @@
 # and a changed host key, a refused key, a missing key.
 #
 # The chroot must be owned by root and writable by no one else along its whole
-# path (sshd's ChrootDirectory rule), so the scratch directory is under /run (or /root),
+# path (sshd's ChrootDirectory rule), so the scratch directory is under /run (or /var/lib),
 # not /tmp. Needs root. The namespace and the teardown (by PID) come from
 # lab-lib.sh; nothing leaves the namespace.
 . "$top_srcdir/tests/cli/tap.sh"
@@ -33,7 +33,7 @@ SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 lab_c_locale
 
 ns=$(lab_name guest)
-base=$(lab_private_base) || skip_all "no directory of root's that no one else may write to (/run, /root, /var/lib): sshd refuses such a chroot"
+base=$(lab_private_base) || skip_all "no directory of root's that no one else may write to (/run, /var/lib, /root): sshd refuses such a chroot"
 lab_init "$base/vt-guest-lab.XXXXXX"
 dir=$lab_tmp
 for d in "$dir" "$(dirname "$dir")"; do
@@ -344,8 +344,9 @@ expect "Multipass's key, not here: auth_failed" auth_failed "multipass"
 if command -v setpriv >/dev/null 2>&1; then
 	# The key is root's (0600); nobody may pass through $dir to known_hosts, not read the key.
 	chmod 711 "$dir"
+	lab_public_vmtriage || exit 1
 	nsx setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent \
-		"$VMTRIAGE" probe guest address=127.0.0.1 port="$port" user=root key="$dir/id_user" \
+		"$lab_vmtriage_pub" probe guest address=127.0.0.1 port="$port" user=root key="$dir/id_user" \
 		known_hosts="$kh" check=fstab >"$out" 2>&1
 	expect "a key the user may not read: auth_failed, sudo" auth_failed "permission denied" "sudo"
 	chmod 700 "$dir"

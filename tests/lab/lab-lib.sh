@@ -5,7 +5,10 @@
 #   lab_need_root WHY           skip the whole test unless root
 #   lab_need_tools TOOL...      skip it unless every TOOL is installed
 #   lab_c_locale                messages in the C locale, as the tests expect
-#   lab_private_base            /run, or /root: root's, writable by no one else
+#   lab_private_base            /run, or /var/lib: root's, writable by no one else
+#   lab_public_vmtriage         $VMTRIAGE copied where any user may run it
+#                               ($lab_vmtriage_pub; the build tree may be
+#                               out of their reach, under /root as in CI)
 #   lab_init TEMPLATE           a scratch directory ($lab_tmp, from mktemp -d
 #                               TEMPLATE) and the trap that removes it all at exit
 #   lab_name TAG                a namespace name of this run: vt-TAG-PID
@@ -65,13 +68,14 @@ lab_cleanup() {
 		ip netns del "$lab_ns" 2>/dev/null
 	done
 	[ -n "$lab_tmp" ] && rm -rf "$lab_tmp"
+	[ -n "$lab_pub_dir" ] && rm -rf "$lab_pub_dir"
 }
 
-# The first of /run, /root and /var/lib that is root's and writable by no one
+# The first of /run, /var/lib and /root that is root's and writable by no one
 # else, for a scratch directory that sshd's ChrootDirectory accepts (in a
 # chroot, such as CI's, /run may be a world-writable tmpfs). Fails when none is.
 lab_private_base() {
-	for lab_b in /run /root /var/lib; do
+	for lab_b in /run /var/lib /root; do
 		{ [ -d "$lab_b" ] && [ "$(stat -c %u "$lab_b")" = 0 ]; } || continue
 		# shellcheck disable=SC2012
 		case $(ls -ld "$lab_b" | cut -c6,9) in *w*) continue ;; esac
@@ -79,6 +83,14 @@ lab_private_base() {
 		return 0
 	done
 	return 1
+}
+
+lab_vmtriage_pub=
+lab_pub_dir=
+lab_public_vmtriage() {
+	lab_pub_dir=$(mktemp -d /tmp/vt-pub.XXXXXX) && chmod 755 "$lab_pub_dir" &&
+		cp "$VMTRIAGE" "$lab_pub_dir/vmtriage" && chmod 755 "$lab_pub_dir/vmtriage" || return 1
+	lab_vmtriage_pub=$lab_pub_dir/vmtriage
 }
 
 lab_init() {

@@ -195,23 +195,21 @@ expect "a missing key: error" error "does not exist" "host key $fp1 (ok)"
 
 # The unprivileged user runs a copy of the binary: the build tree may be out
 # of its reach (a clone under /root, as in CI).
-pub=$(mktemp -d /tmp/vt-ssh-pub.XXXXXX) && chmod 755 "$pub" &&
-	cp "$VMTRIAGE" "$pub/vmtriage" && chmod 755 "$pub/vmtriage" || exit 1
+lab_public_vmtriage || exit 1
 if command -v setpriv >/dev/null 2>&1; then
 	nsx setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent \
-		"$pub/vmtriage" probe ssh host=127.0.0.1 $login known_hosts="$kh" >"$out" 2>&1
+		"$lab_vmtriage_pub" probe ssh host=127.0.0.1 $login known_hosts="$kh" >"$out" 2>&1
 	expect "a key the user may not read: error, run with sudo" error "permission denied" "sudo"
 	# A known_hosts file it may not read is not "unknown".
 	cp "$kh" "$dir/kh-private"
 	chmod 600 "$dir/kh-private"
 	nsx setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent \
-		"$pub/vmtriage" probe ssh host=127.0.0.1 $login known_hosts="$dir/kh-private" accept_new=true >"$out" 2>&1
+		"$lab_vmtriage_pub" probe ssh host=127.0.0.1 $login known_hosts="$dir/kh-private" accept_new=true >"$out" 2>&1
 	expect "a known_hosts the user may not read: error" error "cannot read $dir/kh-private"
 else
 	skip "a key the user may not read" "setpriv is missing"
 	skip "a known_hosts the user may not read" "setpriv is missing"
 fi
-rm -rf "$pub"
 
 # ---- the host key changes --------------------------------------------------------
 stop_sshd
