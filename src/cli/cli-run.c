@@ -1116,6 +1116,21 @@ out:
 	return status;
 }
 
+/* The saved session NAME (the newest when NULL), or NULL after saying why. */
+static struct session *
+open_session(const char *name)
+{
+	struct session *s = NULL;
+	char *path = NULL, *err = NULL;
+
+	if ((path = session_find(name, &err)) == NULL || (s = session_load(path, &err)) == NULL) {
+		fprintf(stderr, "vmtriage: %s\n", err);
+		free(err);
+	}
+	free(path);
+	return s;
+}
+
 /*
  * vmtriage resume [SESSION] [--answers FILE | --auto] [--dry-run]: the walk
  * of a saved session (the newest when none is named) replayed to where it
@@ -1134,7 +1149,7 @@ cli_resume(int argc, char **argv)
 	const struct flow *flow = NULL;
 	const struct flow_node *from = NULL;
 	const char *name = NULL;
-	char *path = NULL, *err = NULL;
+	char *err = NULL;
 	int status = EXIT_USAGE;
 	size_t nev, replayed = 0;
 
@@ -1155,13 +1170,8 @@ cli_resume(int argc, char **argv)
 		                  "[--dry-run]\n"));
 		return EXIT_USAGE;
 	}
-	if ((path = session_find(name, &err)) == NULL || (s = session_load(path, &err)) == NULL) {
-		fprintf(stderr, "vmtriage: %s\n", err);
-		free(err);
-		free(path);
+	if ((s = open_session(name)) == NULL)
 		return EXIT_USAGE;
-	}
-	free(path);
 	if (r.answers_path != NULL) {
 		if (answers_load(&r.answers, r.answers_path) != 0)
 			goto out;
@@ -1277,7 +1287,6 @@ cli_report(int argc, char **argv)
 	enum report_format format = REPORT_MD;
 	unsigned flags = 0;
 	const char *name = NULL, *out_path = NULL;
-	char *path = NULL, *err = NULL;
 	bool list = false;
 	int status = EXIT_USAGE;
 	FILE *out = stdout;
@@ -1309,13 +1318,8 @@ cli_report(int argc, char **argv)
 	}
 	if (list)
 		return report_list();
-	if ((path = session_find(name, &err)) == NULL || (s = session_load(path, &err)) == NULL) {
-		fprintf(stderr, "vmtriage: %s\n", err);
-		free(err);
-		free(path);
+	if ((s = open_session(name)) == NULL)
 		return EXIT_USAGE;
-	}
-	free(path);
 	cli_load_catalog(&cat, NULL, 0, false, stderr);
 	if (out_path != NULL) {
 		/* Written aside, then renamed: never a half-written report. */
